@@ -1,0 +1,77 @@
+"""The kata's pytest hooks: choose the folder to grade, import TensorFlow quietly, seed training,
+turn failures into plain sentences, and end every run with a progress table."""
+from pathlib import Path
+
+import pytest
+
+from tests.support import report
+from tests.support.implementation import Implementation, NotStarted, Problem
+from tests.support.kata import Kata
+from tests.support.quiet import import_tensorflow
+
+ROOT = Path(__file__).parent
+DEFAULT_SEED = 0
+TIME_LIMIT = 60  # seconds per check; the slowest, training, takes about 1 s
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("kata")
+    group.addoption("--impl", default="exercises",
+                    help="folder to grade: exercises (default), solutions, or any path that keeps the contract")
+    group.addoption("--kata-seed", type=int, default=DEFAULT_SEED,
+                    help=f"seed for weight initialisation and training (default {DEFAULT_SEED})")
+    group.addoption("--results-json", metavar="PATH", help="also write machine-readable results to PATH")
+    group.addoption("--hints", action="store_true", help="show every hint of the unfinished exercises")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(n): points a check is worth (default 1)")
+    impl = config.getoption("--impl")
+    folder = Path(impl) if Path(impl).is_dir() or "/" in impl else ROOT / impl
+    if not folder.is_dir():
+        raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, solutions or a path.")
+    tf, _ = import_tensorflow()
+    tf.config.experimental.enable_op_determinism()
+    label = impl if not folder.is_relative_to(ROOT) else str(folder.relative_to(ROOT))
+    config.kata = Kata(Implementation(folder, label), config.getoption("--kata-seed"))
+    config.kata_outcomes = []
+
+
+@pytest.fixture
+def kata(request):
+    return request.config.kata
+
+
+@pytest.fixture
+def exercise(request):
+    """The exercise a test file grades: its module-level EXERCISE."""
+    return request.module.EXERCISE
+
+
+def pytest_collection_modifyitems(items):
+    """Exercises in the README's order; a time limit on every check, so an endless loop cannot stall grading."""
+    items.sort(key=report.exercise_rank)
+    for item in items:
+        item.add_marker(pytest.mark.timeout(TIME_LIMIT))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    if call.excinfo is not None and call.when == "call":
+        rep.longrepr = report.failure_text(call.excinfo.value, item.config.kata.implementation)
+        rep.not_started = isinstance(call.excinfo.value, NotStarted)
+        if isinstance(call.excinfo.value, Problem):
+            rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
+    if rep.when == "call" or rep.outcome != "passed":
+        item.config.kata_outcomes.append(report.Outcome.of(item, rep))
+    return rep
+
+
+def pytest_report_teststatus(report):
+    if getattr(report, "not_started", False):
+        return "not started", "n", "NOT STARTED"
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    report.summarise(terminalreporter, config)

@@ -1,0 +1,1 @@
+"""The graded checks, written once. Each tests/test_<exercise>.py imports them and names its EXERCISE."""

@@ -1,0 +1,75 @@
+"""make_dataset(length): X and y as numpy arrays of the shapes Keras expects, holding the sequence."""
+import numpy as np
+import pytest
+
+from tests.support.exercises import LENGTHS
+from tests.support.feedback import fail, shape_diagnosis, shape_text
+
+
+WHY = {
+    "X": "Keras reads X as (samples, timesteps, features); that choice is what makes this {pattern}.",
+    "y": "the model outputs {output}; Keras compares y with it and silently broadcasts a y of "
+         "another shape, so the model would learn the wrong thing.",
+}
+
+
+def check_shape(exercise, length, name, array, expected, reading):
+    if array.shape != expected:
+        fail(f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
+             got=shape_text(array.shape),
+             expected=f"{shape_text(expected)}: {reading.format(n=length)}",
+             why=WHY[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:])),
+             change=shape_diagnosis(array.shape, expected, length))
+
+
+def check_values(exercise, length, name, array, expected):
+    got = np.ravel(array).astype(float)
+    if got.shape == expected.ravel().shape and np.allclose(got, expected.ravel(), atol=1e-6):
+        return
+    if got.shape == expected.ravel().shape and np.allclose(got, np.arange(length)):
+        change = "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
+    else:
+        change = "fill it from the sequence [i / length for i in range(length)], then reshape."
+    fail(f"{exercise}.make_dataset({length}) returned {name} holding other values than the sequence.",
+         got=np.array2string(got[:10], precision=3) + (" ..." if got.size > 10 else ""),
+         expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
+         why="the model learns to output the sequence; the data must hold exactly it.",
+         change=change)
+
+
+def test_make_dataset_returns_X_and_y_as_numpy_arrays(kata, exercise):
+    X, y = kata.dataset(exercise, 5)
+    assert isinstance(X, np.ndarray) and isinstance(y, np.ndarray)
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_X_has_shape_samples_timesteps_features(kata, exercise, length):
+    X, _ = kata.dataset(exercise, length)
+    check_shape(exercise, length, "X", X, exercise.x_shape(length), exercise.x_reading)
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_y_has_the_shape_of_the_model_output(kata, exercise, length):
+    _, y = kata.dataset(exercise, length)
+    check_shape(exercise, length, "y", y, exercise.y_shape(length), exercise.y_reading)
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_X_holds_the_sequence(kata, exercise, length):
+    X, _ = kata.dataset(exercise, length)
+    check_values(exercise, length, "X", X, exercise.canonical(length)[0])
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_y_holds_the_sequence(kata, exercise, length):
+    _, y = kata.dataset(exercise, length)
+    check_values(exercise, length, "y", y, exercise.canonical(length)[1])
+
+
+__all__ = [
+    "test_make_dataset_returns_X_and_y_as_numpy_arrays",
+    "test_X_has_shape_samples_timesteps_features",
+    "test_y_has_the_shape_of_the_model_output",
+    "test_X_holds_the_sequence",
+    "test_y_holds_the_sequence",
+]

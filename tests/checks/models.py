@@ -1,0 +1,176 @@
+"""build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
+import pytest
+
+from tests.support.architecture import comparison_table, describe, layers_of
+from tests.support.exercises import LENGTHS
+from tests.support.feedback import fail, shape_text
+
+
+
+def kinds(rows):
+    """Layer classes without sizes: ['LSTM', 'TimeDistributed(Dense)']."""
+    return [row.layer.split("(")[0] + ("(Dense)" if row.layer.startswith("TimeDistributed(Dense") else "")
+            for row in rows]
+
+
+def layer_advice(exercise, got, expected):
+    """Why the first differing layer class matters, and the fix."""
+    if len(got) != len(expected):
+        return (f"your model has {len(got)} layers after the input; this exercise has {len(expected)}.",
+                "build exactly: " + " -> ".join(expected) + ".")
+    for mine, theirs in zip(got, expected):
+        if mine == "Dense" and theirs == "TimeDistributed(Dense)":
+            return ("Dense(1) after return_sequences=True gives the same shape and the same "
+                    f"{expected and ''}weights in Keras 3, but this exercise is about applying one "
+                    "Dense layer to every timestep explicitly.",
+                    "wrap it as TimeDistributed(Dense(1)).")
+        if mine == "TimeDistributed(Dense)" and theirs == "Dense":
+            return (f"in {exercise.pattern} the LSTM's last output is one vector, and one Dense layer "
+                    "maps it to the whole output at once; TimeDistributed is for many-to-many.",
+                    "use a plain Dense layer here, not TimeDistributed(...).")
+        if mine != theirs:
+            return (f"{exercise.pattern} is built as " + " -> ".join(expected) + ".",
+                    f"replace {mine} with {theirs}.")
+    return "", ""
+
+
+def test_build_model_returns_a_keras_model(kata, exercise):
+    import keras
+    assert isinstance(kata.model(exercise, 5), keras.Model)
+
+
+def test_input_shape_is_timesteps_by_features(kata, exercise):
+    model = kata.built(exercise, 5)
+    got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(5)[1:]
+    if got != expected:
+        fail(f"{exercise}.build_model(5) takes input of shape {shape_text(got)}.", got=shape_text(got),
+             expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} (timesteps, features)",
+             why="the model's input must match X from make_dataset, without its samples axis.",
+             change=f"start the model with keras.Input(shape={expected[1:]}).")
+
+
+def test_output_shape_matches_y(kata, exercise):
+    model = kata.built(exercise, 5)
+    got, expected = tuple(model.outputs[0].shape), (None,) + exercise.y_shape(5)[1:]
+    if got != expected:
+        fail(f"{exercise}.build_model(5) outputs shape {shape_text(got)}.", got=shape_text(got),
+             expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
+             change="compare your layers with the expected ones:",
+             details=comparison_table(describe(model), exercise.layers(5)))
+
+
+def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
+    got, expected = describe(kata.built(exercise, 5)), exercise.layers(5)
+    if kinds(got) != kinds(expected):
+        why, change = layer_advice(exercise, kinds(got), kinds(expected))
+        fail(f"{exercise}.build_model(5) has layers {' -> '.join(kinds(got)) or 'none'}.",
+             got=" -> ".join(kinds(got)) or "no layers", expected=" -> ".join(kinds(expected)),
+             why=why, change=change, details=comparison_table(got, expected))
+
+
+def test_lstm_return_sequences(kata, exercise):
+    model = kata.built(exercise, 5)
+    got = [layer.return_sequences for layer in layers_of(model) if type(layer).__name__ == "LSTM"]
+    expected = exercise.lstm_returns_sequences(5)
+    if got != expected:
+        wanted = expected[0] if expected else None
+        fail(f"{exercise}.build_model(5): LSTM return_sequences is {got if len(got) != 1 else got[0]}.",
+             got=f"return_sequences={got}", expected=f"return_sequences={expected}",
+             why="with return_sequences=True the LSTM outputs every timestep (samples, timesteps, units); "
+                 "without it only the last one (samples, units). " +
+                 ("TimeDistributed needs every timestep." if wanted else
+                  f"{exercise.pattern} uses only the last output."),
+             change=f"LSTM(length{', return_sequences=True' if wanted else ''}).",
+             details=comparison_table(describe(model), exercise.layers(5)))
+
+
+def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise):
+    model = kata.built(exercise, 5)
+    has = any(type(layer).__name__ == "TimeDistributed" for layer in layers_of(model))
+    if has != exercise.uses_time_distributed():
+        fail(f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
+             got="TimeDistributed present" if has else "no TimeDistributed",
+             expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
+             why="TimeDistributed applies the same Dense layer to each timestep: the many-to-many output. "
+                 + ("It is not part of " + exercise.pattern + "." if has else ""),
+             change="wrap the output layer: TimeDistributed(Dense(1))." if not has
+             else "use a plain Dense layer.")
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_lstm_units_follow_the_length(kata, exercise, length):
+    model = kata.built(exercise, length)
+    got = [layer.units for layer in layers_of(model) if type(layer).__name__ == "LSTM"]
+    if got != [length]:
+        fail(f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}", expected=f"one LSTM({length})",
+             why="the tutorial gives the LSTM as many units as the sequence has values.",
+             change=f"LSTM(length) rather than LSTM({got[0] if got else '...'}): use the length argument."
+             if got else "add one LSTM(length) layer.")
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_parameter_count(kata, exercise, length):
+    model = kata.built(exercise, length)
+    got, expected = model.count_params(), exercise.params(length)
+    if got != expected:
+        fail(f"{exercise}.build_model({length}) has {got:,} parameters.", got=f"{got:,}", expected=f"{expected:,}",
+             why="the count follows from the layers: LSTM 4*units*(units+features+1), Dense units*(inputs+1).",
+             change="compare your layers with the expected ones; the first difference is marked:",
+             details=comparison_table(describe(model), exercise.layers(length)))
+
+
+def test_every_parameter_is_trainable(kata, exercise):
+    model = kata.built(exercise, 5)
+    trainable = sum(int(v.numpy().size) for v in model.trainable_weights)
+    if trainable != model.count_params():
+        fail(f"{exercise}.build_model(5) has {model.count_params() - trainable} frozen parameters.",
+             got=f"{trainable} trainable of {model.count_params()}", expected="all trainable",
+             why="a frozen layer (trainable=False) cannot learn the sequence.",
+             change="remove trainable=False.")
+
+
+def loss_name(loss):
+    import keras
+    if isinstance(loss, str):
+        try:
+            loss = keras.losses.get(loss)
+        except ValueError:
+            return loss
+    if isinstance(loss, keras.losses.MeanSquaredError):
+        return "mean_squared_error"
+    return getattr(getattr(loss, "fn", loss), "__name__", type(loss).__name__)
+
+
+def test_compiled_with_mean_squared_error(kata, exercise):
+    model = kata.built(exercise, 5)
+    loss = getattr(model, "loss", None) if getattr(model, "compiled", False) else None
+    if loss is None or loss_name(loss) != "mean_squared_error":
+        fail(f"{exercise}.build_model(5) is compiled with loss {loss_name(loss) if loss else 'none (not compiled)'}.",
+             got=str(loss_name(loss)) if loss else "no compile() call", expected="mean squared error",
+             why="the targets are real numbers; the tutorial measures the error as mean squared error.",
+             change="model.compile(loss='mean_squared_error', optimizer='adam').")
+
+
+def test_compiled_with_adam(kata, exercise):
+    model = kata.built(exercise, 5)
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if type(optimizer).__name__ != "Adam":
+        fail(f"{exercise}.build_model(5) is compiled with optimizer {type(optimizer).__name__ if optimizer else 'none'}.",
+             got=type(optimizer).__name__ if optimizer else "no compile() call", expected="Adam",
+             why="the tutorial trains with Adam; the graded training keeps your optimizer's family.",
+             change="model.compile(loss='mean_squared_error', optimizer='adam').")
+
+
+__all__ = [
+    "test_build_model_returns_a_keras_model",
+    "test_input_shape_is_timesteps_by_features",
+    "test_output_shape_matches_y",
+    "test_layers_are_the_architecture_of_the_exercise",
+    "test_lstm_return_sequences",
+    "test_time_distributed_only_where_every_timestep_has_an_output",
+    "test_lstm_units_follow_the_length",
+    "test_parameter_count",
+    "test_every_parameter_is_trainable",
+    "test_compiled_with_mean_squared_error",
+    "test_compiled_with_adam",
+]

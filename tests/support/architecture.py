@@ -1,0 +1,63 @@
+"""A model as a table of rows (layer, output shape, parameters, return_sequences), and a side-by-side
+comparison of the learner's rows with the expected ones, the first difference marked."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    layer: str            # e.g. "LSTM(5)", "Dense(1)", "TimeDistributed(Dense(1))"
+    output: tuple
+    params: int
+    return_sequences: object = "-"   # True / False for recurrent layers, "-" for others
+
+    def cells(self):
+        shape = "(" + ", ".join(map(str, self.output)) + ")" if isinstance(self.output, tuple) \
+            else str(self.output)
+        return [self.layer, shape, str(self.params), str(self.return_sequences)]
+
+
+def layer_name(layer):
+    """'LSTM(5)', 'Dense(1)', 'TimeDistributed(Dense(1))', 'RepeatVector(5)', or the class name."""
+    kind = type(layer).__name__
+    inner = getattr(layer, "layer", None)
+    if inner is not None and kind in ("TimeDistributed", "Bidirectional"):
+        return f"{kind}({layer_name(inner)})"
+    size = getattr(layer, "units", None) or getattr(layer, "n", None)
+    return f"{kind}({size})" if size else kind
+
+
+def output_shape(layer):
+    try:
+        return tuple(layer.output.shape)
+    except (AttributeError, ValueError):
+        return "unknown"
+
+
+def layers_of(model):
+    """The model's layers without the InputLayer that functional models list."""
+    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+def describe(model):
+    return [Row(layer_name(layer), output_shape(layer), layer.count_params() if layer.built else 0,
+                getattr(layer, "return_sequences", "-"))
+            for layer in layers_of(model)]
+
+
+HEADER = ["", "#", "layer", "output shape", "params", "return_sequences", ""]
+
+
+def comparison_table(got, expected):
+    """Each layer of yours above the expected one, the first row that differs marked with '>'."""
+    first = next((i for i in range(max(len(got), len(expected)))
+                  if i >= len(got) or i >= len(expected) or got[i] != expected[i]), None)
+    missing = ["(no layer)", "", "", ""]
+    lines = [HEADER]
+    for i in range(max(len(got), len(expected))):
+        mark = ">" if i == first else ""
+        lines.append([mark, str(i + 1)] + (got[i].cells() if i < len(got) else missing) + ["yours"])
+        lines.append(["", ""] + (expected[i].cells() if i < len(expected) else missing)
+                     + ["expected"])
+    widths = [max(len(row[c]) for row in lines) for c in range(len(HEADER))]
+    text = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines]
+    return "\n".join("    " + line for line in text)

@@ -1,0 +1,48 @@
+"""Failure messages in plain words: what was called, what came back, what was expected, why, what to change."""
+from pathlib import Path
+
+from .implementation import Problem
+
+HINTS = Path(__file__).resolve().parents[2] / "exercises" / "hints"
+
+
+def fail(called, got, expected, why, change, details=""):
+    """Raise a Problem whose text is the five parts, one per line, then any table."""
+    text = (f"{called}\n  got:      {got}\n  expected: {expected}\n  why:      {why}\n"
+            f"  change:   {change}")
+    raise Problem(text + (f"\n{details}" if details else ""))
+
+
+def shape_text(shape):
+    return "(" + ", ".join(map(str, shape)) + ")" if isinstance(shape, tuple) else str(shape)
+
+
+def shape_diagnosis(got, expected, length):
+    """The most likely reason a data shape is wrong, as one sentence with its fix."""
+    got, expected = tuple(got), tuple(expected)
+    if len(got) != len(expected):
+        if len(expected) == 3:
+            return (f"an LSTM reads 3D input (samples, timesteps, features); yours is {len(got)}D. "
+                    f"Use .reshape{shape_text(expected)}.")
+        return f"this array is {len(expected)}D; use .reshape{shape_text(expected)}."
+    if sorted(got) == sorted(expected):
+        return ("the axes are in the wrong order: Keras reads (samples, timesteps, features). "
+                f"Reshape to {shape_text(expected)}; do not transpose the meaning away.")
+    if length != 5 and 5 in got and 5 not in expected:
+        return f"a length of 5 is hard-coded: use the length argument, so length={length} gives {shape_text(expected)}."
+    return f"reshape to {shape_text(expected)}."
+
+
+def hints(exercise):
+    """The exercise's hints, in order: paragraphs of exercises/hints/<name>.md under '## Hint' headings."""
+    path = HINTS / f"{exercise}.md"
+    if not path.is_file():
+        return []
+    text = path.read_text()
+    parts = text.split("\n## ")[1:]
+    return [" ".join(line.strip() for line in part.splitlines()[1:] if line.strip()) for part in parts]
+
+
+
+
+__all__ = ["fail", "Problem", "shape_text", "shape_diagnosis", "hints"]

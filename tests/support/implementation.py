@@ -1,0 +1,121 @@
+"""Load a learner's folder and call its functions, turning every way they can go wrong into a sentence.
+
+Nothing here lets an exception from the learner's code reach pytest as a traceback:
+each becomes a `Problem` whose text names the file, the line and what to do.
+"""
+import importlib.util
+import linecache
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import pytest
+
+
+class Problem(pytest.fail.Exception):
+    """A check failed for a reason the learner should read in plain words: pytest shows the text, no traceback."""
+
+    kind = "failed"
+
+    def __init__(self, text):
+        super().__init__(text, pytrace=False)
+
+    def __str__(self):
+        return self.msg
+
+
+class NotStarted(Problem):
+    """The function still raises the stub's NotImplementedError."""
+
+    kind = "not started"
+
+
+class Broken(Problem):
+    """The module cannot be imported, or a function is missing or crashed."""
+
+    kind = "broken"
+
+
+class Implementation:
+    """One folder that keeps the contract: exercises/, solutions/ or a student's submission."""
+
+    def __init__(self, folder, label):
+        self.folder = Path(folder)
+        self.label = label.rstrip("/") + "/"
+        self.modules = {}
+        self.tips = set()
+        self.running = None  # what the learner's code is doing now, for the timeout message
+
+    def path_of(self, module):
+        return f"{self.label}{module}.py"
+
+    def module(self, name):
+        if name not in self.modules:
+            self.modules[name] = self._import(name)
+        loaded = self.modules[name]
+        if isinstance(loaded, Problem):
+            raise loaded
+        return loaded
+
+    def _import(self, name):
+        path = self.folder / f"{name}.py"
+        if not path.is_file():
+            return Broken(f"missing file: {self.path_of(name)} - create it with the functions "
+                          f"the exercise asks for (see exercises/{name}.py).")
+        spec = importlib.util.spec_from_file_location(f"kata_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.path.insert(0, str(self.folder))
+        self.running = f"importing {self.path_of(name)}"
+        try:
+            with warnings.catch_warnings(record=True):
+                spec.loader.exec_module(module)
+        except SyntaxError as error:
+            where = f"{self.path_of(name)} line {error.lineno}"
+            return Broken(f"{where}: SyntaxError: {error.msg}\n    {(error.text or '').strip()}")
+        except Exception as error:
+            return Broken(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}")
+        finally:
+            sys.path.remove(str(self.folder))
+            self.running = None
+        return module
+
+    def _where(self, error, module):
+        """'exercises/x.py line 12' for the deepest frame of the error that is in the learner's file."""
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if Path(f.filename).resolve().parent == self.folder.resolve()]
+        if not frames:
+            return self.path_of(module)
+        frame = frames[-1]
+        line = linecache.getline(frame.filename, frame.lineno).strip()
+        return f"{self.label}{Path(frame.filename).name} line {frame.lineno} ({line})"
+
+    def call(self, module, function, *args):
+        """Call module.function(*args) from the learner's folder; every failure becomes a Problem."""
+        shown = f"{module}.{function}({', '.join(map(repr, args))})"
+        func = getattr(self.module(module), function, None)
+        if not callable(func):
+            raise Broken(f"missing function: {self.path_of(module)} has no function named "
+                         f"{function}(). The tests call {shown}; keep the name and arguments "
+                         "of the stub.")
+        self.running = f"{shown} in {self.path_of(module)}"
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result = func(*args)
+        except NotImplementedError:
+            raise NotStarted(f"not started: {self.path_of(module)} {function}() - "
+                             "see the TODO in its docstring") from None
+        except TypeError as error:
+            raise Broken(f"{shown} raised TypeError: {error}\n  at {self._where(error, module)}"
+                         f"\n  The tests call {shown}: keep the stub's arguments, "
+                         "such as length=5.") from None
+        except Exception as error:
+            raise Broken(f"{shown} raised {type(error).__name__}: {error}\n"
+                         f"  at {self._where(error, module)}") from None
+        finally:
+            self.running = None
+        if any("input_shape" in str(w.message) for w in caught):
+            self.tips.add("You pass input_shape= to a layer. That works, but Keras 3 prefers "
+                          "keras.Input(shape=(timesteps, features)) as the first layer.")
+        return result

@@ -1,0 +1,71 @@
+"""Import TensorFlow and Keras without their start-up noise, after checking they can be used.
+
+TensorFlow's C++ logger writes straight to file descriptor 2 before it reads
+TF_CPP_MIN_LOG_LEVEL, so the variable alone does not silence it: we point the
+descriptor at /dev/null for the import and the first operation.
+"""
+import contextlib
+import logging
+import os
+import sys
+import warnings
+
+import pytest
+
+SUPPORTED_PYTHONS = ((3, 9), (3, 13))  # what TensorFlow 2.16 to 2.21 publish wheels for
+SETUP = "python3 run.py  (it makes .venv and installs requirements.txt)"
+
+
+@contextlib.contextmanager
+def stderr_descriptor_silenced():
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def preflight_problem():
+    """One sentence and its fix when TensorFlow with Keras 3 cannot be used here, else None."""
+    if os.environ.get("TF_USE_LEGACY_KERAS", "").lower() in ("1", "true", "yes"):
+        return ("TF_USE_LEGACY_KERAS is set, which makes TensorFlow use Keras 2 (tf_keras); "
+                "this kata is written for Keras 3.\nFix: unset TF_USE_LEGACY_KERAS and run again.")
+    low, high = SUPPORTED_PYTHONS
+    version = sys.version_info[:2]
+    try:
+        import tensorflow  # noqa: F401
+    except ModuleNotFoundError:
+        if not low <= version <= high:
+            return (f"TensorFlow is not installed, and it has no release for Python "
+                    f"{version[0]}.{version[1]}.\nFix: use Python {low[0]}.{low[1]} to "
+                    f"{high[0]}.{high[1]}, then run: {SETUP}")
+        return f"TensorFlow is not installed in this Python ({sys.executable}).\nFix: run {SETUP}"
+    import keras
+    if int(keras.__version__.split(".")[0]) < 3:
+        return (f"Keras {keras.__version__} is active; this kata needs Keras 3 "
+                "(TensorFlow 2.16 or newer).\nFix: pip install -U 'tensorflow>=2.16' 'keras>=3'")
+    return None
+
+
+def import_tensorflow():
+    """Check, then import TensorFlow and Keras quietly; raise pytest.UsageError with the fix if not possible."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    with stderr_descriptor_silenced():
+        problem = preflight_problem()
+        if problem:
+            raise pytest.UsageError(problem)
+        import keras
+        import tensorflow as tf
+        tf.constant(0.0) + 1.0  # the first operation logs too
+    tf.get_logger().setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    keras.utils.disable_interactive_logging()
+    warnings.filterwarnings("ignore", module=r"keras(\.|$)")
+    warnings.filterwarnings("ignore", module=r"tensorflow(\.|$)")
+    return tf, keras
