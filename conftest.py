@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import report
-from tests.support.implementation import Implementation, NotStarted, Problem
-from tests.support.kata import Kata
-from tests.support.quiet import import_tensorflow
+from tests.support.quiet import import_tensorflow, preflight_or_exit
+
+preflight_or_exit()  # before anything below imports numpy or TensorFlow
+
+from tests.support import report  # noqa: E402
+from tests.support.implementation import Implementation, NotStarted, Problem  # noqa: E402
+from tests.support.kata import Kata  # noqa: E402
 
 ROOT = Path(__file__).parent
 DEFAULT_SEED = 0

@@ -38,13 +38,14 @@ def preflight_problem():
     low, high = SUPPORTED_PYTHONS
     version = sys.version_info[:2]
     try:
+        import numpy  # noqa: F401
         import tensorflow  # noqa: F401
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as missing:
         if not low <= version <= high:
-            return (f"TensorFlow is not installed, and it has no release for Python "
+            return (f"{missing.name} is not installed, and TensorFlow has no release for Python "
                     f"{version[0]}.{version[1]}.\nFix: use Python {low[0]}.{low[1]} to "
                     f"{high[0]}.{high[1]}, then run: {SETUP}")
-        return f"TensorFlow is not installed in this Python ({sys.executable}).\nFix: run {SETUP}"
+        return f"{missing.name} is not installed in this Python ({sys.executable}).\nFix: run {SETUP}"
     import keras
     if int(keras.__version__.split(".")[0]) < 3:
         return (f"Keras {keras.__version__} is active; this kata needs Keras 3 "
@@ -52,14 +53,20 @@ def preflight_problem():
     return None
 
 
-def import_tensorflow():
-    """Check, then import TensorFlow and Keras quietly; raise pytest.UsageError with the fix if not possible."""
+def preflight_or_exit():
+    """Stop with one message and its fix, no traceback, when TensorFlow with Keras 3 cannot run here."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     with stderr_descriptor_silenced():
         problem = preflight_problem()
-        if problem:
-            raise pytest.UsageError(problem)
+    if problem:
+        sys.stderr.write(f"ERROR: {problem}\n")
+        raise SystemExit(pytest.ExitCode.USAGE_ERROR)
+
+
+def import_tensorflow():
+    """Import TensorFlow and Keras without their log lines (after preflight_or_exit)."""
+    with stderr_descriptor_silenced():
         import keras
         import tensorflow as tf
         tf.constant(0.0) + 1.0  # the first operation logs too

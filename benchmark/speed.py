@@ -1,0 +1,42 @@
+"""How much faster is the graded suite than the tutorial's training recipes? Both measured now.
+
+    python benchmark/speed.py        # about four minutes, most of it the tutorial's recipes
+
+Prints the wall time of `pytest --impl=solutions` (TensorFlow's import included), of one
+exercise's tests, of the tutorial's recipes, and the ratio. The machines are shared and
+noisy: read the ratio, which compares times taken in the same run.
+"""
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wall(*command):
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return elapsed, result.stdout
+
+
+def main():
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    python = sys.executable
+    suite, _ = wall(python, "-m", "pytest", "--impl=solutions", "-q")
+    one, _ = wall(python, "-m", "pytest", "--impl=solutions", "-q", "tests/test_many_to_many.py")
+    print("tutorial recipes (model.fit, verbose=0):", flush=True)
+    tutorial, out = wall(python, "benchmark/tutorial_recipes.py")
+    print(out, end="")
+    print(f"graded suite on solutions/ (pytest --impl=solutions): {suite:6.1f} s wall")
+    print(f"one exercise (tests/test_many_to_many.py):            {one:6.1f} s wall")
+    print(f"tutorial recipes (benchmark/tutorial_recipes.py):     {tutorial:6.1f} s wall")
+    print(f"ratio tutorial / suite: {tutorial / suite:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
