@@ -9,7 +9,8 @@ from tests.support.quiet import import_tensorflow, preflight_or_exit
 preflight_or_exit()  # before anything below imports numpy or TensorFlow
 
 from tests.support import report  # noqa: E402
-from tests.support.implementation import Implementation, NotStarted, Problem  # noqa: E402
+from tests.support.report import CATEGORIES  # noqa: E402
+from tests.support.implementation import Implementation, Problem  # noqa: E402
 from tests.support.kata import Kata  # noqa: E402
 
 ROOT = Path(__file__).parent
@@ -62,19 +63,20 @@ def pytest_collection_modifyitems(items):
 def pytest_runtest_makereport(item, call):
     rep = yield
     if call.excinfo is not None and call.when == "call":
-        rep.longrepr = report.failure_text(call.excinfo.value, item.config.kata.implementation)
-        rep.not_started = isinstance(call.excinfo.value, NotStarted)
-        if isinstance(call.excinfo.value, Problem):
+        error = call.excinfo.value
+        rep.longrepr = report.failure_text(error, item.config.kata.implementation) or rep.longrepr
+        rep.kata_kind = getattr(error, "kind", "failed")
+        if isinstance(error, Problem):
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
-    graded = hasattr(item.module, "EXERCISE")
-    if graded and (rep.when == "call" or rep.outcome != "passed"):
-        item.config.kata_outcomes.append(report.Outcome.of(item, rep))
+    if hasattr(item.module, "EXERCISE") and (rep.when == "call" or not rep.passed):
+        outcomes = item.config.kata_outcomes
+        outcomes.append(report.Outcome.of(item, rep))
+        report.fold(rep, outcomes, item.config.option.verbose > 0)
     return rep
 
 
 def pytest_report_teststatus(report):
-    if getattr(report, "not_started", False):
-        return "not started", "n", "NOT STARTED"
+    return CATEGORIES.get(getattr(report, "kata_kind", None))
 
 
 def pytest_terminal_summary(terminalreporter, config):

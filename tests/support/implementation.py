@@ -32,9 +32,15 @@ class NotStarted(Problem):
 
 
 class Broken(Problem):
-    """The module cannot be imported, or a function is missing or crashed."""
+    """A function is missing, or crashed."""
 
     kind = "broken"
+
+
+class BrokenFile(Broken):
+    """The module is missing or cannot be imported: every check of its exercise fails the same way."""
+
+    kind = "broken file"
 
 
 class Implementation:
@@ -61,7 +67,7 @@ class Implementation:
     def _import(self, name):
         path = self.folder / f"{name}.py"
         if not path.is_file():
-            return Broken(f"missing file: {self.path_of(name)} - create it with the functions "
+            return BrokenFile(f"missing file: {self.path_of(name)} - create it with the functions "
                           f"the exercise asks for (see exercises/{name}.py).")
         spec = importlib.util.spec_from_file_location(f"kata_{name}", path)
         module = importlib.util.module_from_spec(spec)
@@ -72,9 +78,9 @@ class Implementation:
                 spec.loader.exec_module(module)
         except SyntaxError as error:
             where = f"{self.path_of(name)} line {error.lineno}"
-            return Broken(f"{where}: SyntaxError: {error.msg}\n    {(error.text or '').strip()}")
+            return BrokenFile(f"{where}: SyntaxError: {error.msg}\n    {(error.text or '').strip()}")
         except Exception as error:
-            return Broken(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}")
+            return BrokenFile(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}")
         finally:
             sys.path.remove(str(self.folder))
             self.running = None

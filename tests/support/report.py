@@ -7,6 +7,15 @@ from .feedback import hints
 from .implementation import Problem
 
 WIDTH = 72
+SHOWN_PER_EXERCISE = 5   # full failure messages per exercise, one per check; the rest are listed by name
+
+# How the terminal files a check that did not pass: pytest's (category, letter, word).
+# Each still fails the run and counts as failed in the results.
+CATEGORIES = {
+    "not started": ("not started", "n", "NOT STARTED"),
+    "broken file": ("broken file", "B", "BROKEN FILE"),
+    "also failed": ("also failed", "f", "FAILED"),
+}
 
 
 def exercise_of(item):
@@ -36,9 +45,11 @@ def failure_text(error, implementation):
 
 @dataclass
 class Outcome:
+    """One graded check's result. status: "pass", "fail", "not started", "broken file" (the
+    module cannot be imported) or "error" (a fault outside the check itself, e.g. in a fixture)."""
     name: str
     exercise: str
-    status: str          # "pass", "fail", "not started", "error"
+    status: str
     message: str
     output: str
     points: int
@@ -47,12 +58,31 @@ class Outcome:
     def of(cls, item, rep):
         if rep.passed:
             status = "pass"
-        elif getattr(rep, "not_started", False):
-            status = "not started"
+        elif rep.when != "call":
+            status = "error"
         else:
-            status = "fail" if rep.when == "call" else "error"
+            status = getattr(rep, "kata_kind", "fail")
+        status = "fail" if status in ("failed", "broken", "also failed") else status
         message = "" if rep.passed else (rep.longreprtext or "")
         return cls(item.nodeid, exercise_of(item), status, message, rep.capstdout, points_of(item))
+
+
+def check_name(outcome):
+    """The check without its parameters: 'test_parameter_count' for 'test_parameter_count[8]'."""
+    return outcome.name.split("::")[-1].split("[")[0]
+
+
+def fold(rep, outcomes, verbose):
+    """File a plain failure as "also failed" when the same check already failed in full (at another
+    length), or its exercise has shown SHOWN_PER_EXERCISE failures in full: a short screen to read."""
+    if verbose or getattr(rep, "kata_kind", None) not in ("failed", "broken"):
+        return
+    this, earlier = outcomes[-1], outcomes[:-1]
+    shown = [o for o in earlier if o.exercise == this.exercise and getattr(o, "shown", False)]
+    if len(shown) < SHOWN_PER_EXERCISE and check_name(this) not in map(check_name, shown):
+        this.shown = True
+    else:
+        rep.kata_kind = "also failed"
 
 
 def progress(outcomes):
@@ -64,8 +94,15 @@ def progress(outcomes):
     return dict(sorted(table.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else 99))
 
 
-def state(passed, total):
+def state(passed, total, statuses):
+    if "broken file" in statuses:
+        return "broken file"
     return "done" if passed == total else "not started" if passed == 0 else "in progress"
+
+
+def section_lines(outcomes, status, reason=lambda o: o.message):
+    """Each distinct reason once, for the checks with that status."""
+    return list(dict.fromkeys(reason(o) for o in outcomes if o.status == status))
 
 
 def not_started_lines(outcomes):
@@ -82,21 +119,36 @@ def not_started_lines(outcomes):
             for path, fs in functions.items()]
 
 
+def next_step(name, statuses, label):
+    if "broken file" in statuses:
+        return f"fix {label}{name}.py so that it imports (see broken files above)."
+    if statuses <= {"not started"}:
+        return f"open {label}{name}.py and read its docstring."
+    return "read its first failure above, change one thing, run again."
+
+
 def summarise(terminal, config):
     outcomes = config.kata_outcomes
     if not outcomes:
         return
     kata = config.kata
-    lines = not_started_lines(outcomes)
-    if lines:
-        terminal.write_sep("-", "not started")
-        for line in lines:
-            terminal.write_line(line)
+    folded_ids = {rep.nodeid for rep in terminal.stats.get("also failed", [])}
+    folded = [o for o in outcomes if o.name in folded_ids]
+    sections = [("not started", not_started_lines(outcomes)),
+                ("broken files", section_lines(outcomes, "broken file")),
+                ("also failing (run with -v to see their messages)",
+                 [f"{o.name.split('::')[-1]}: {o.message.splitlines()[0]}" for o in folded])]
+    for title, lines in sections:
+        if lines:
+            terminal.write_sep("-", title)
+            for line in lines:
+                terminal.write_line(line)
     terminal.write_sep("-", f"progress: {kata.implementation.label} (seed {kata.seed})")
     table = progress(outcomes)
     terminal.write_line(f"{'exercise':<16}{'checks':>10}   state")
     for exercise, (passed, total) in table.items():
-        terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {state(passed, total)}")
+        statuses = {o.status for o in outcomes if o.exercise == exercise}
+        terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {state(passed, total, statuses)}")
     unfinished = [name for name, (passed, total) in table.items() if passed < total]
     for tip in sorted(kata.implementation.tips):
         terminal.write_line(f"Tip: {tip}")
@@ -106,7 +158,8 @@ def summarise(terminal, config):
     shown = unfinished if config.getoption("--hints") else unfinished[:1]
     for name in shown:
         steps = hints(name)
-        terminal.write_line(f"Next: {name} - open {kata.implementation.label}{name}.py and read its docstring.")
+        statuses = {o.status for o in outcomes if o.exercise == name}
+        terminal.write_line(f"Next: {name} - " + next_step(name, statuses, kata.implementation.label))
         for number, text in enumerate(steps if config.getoption("--hints") else steps[:1], 1):
             terminal.write_line(textwrap.fill(f"Hint {number} of {len(steps)}: {text}", WIDTH + 8,
                                               initial_indent="  ", subsequent_indent="    "))
