@@ -1,0 +1,1 @@
+"""Instructor tools and their tests."""
