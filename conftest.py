@@ -12,6 +12,7 @@ from tests.support import report  # noqa: E402
 from tests.support.report import CATEGORIES  # noqa: E402
 from tests.support.implementation import Implementation, Problem  # noqa: E402
 from tests.support.kata import Kata  # noqa: E402
+from tests.support.results import FINGERPRINT_VARIABLE, ResultsWriter  # noqa: E402
 
 ROOT = Path(__file__).parent
 DEFAULT_SEED = 0
@@ -25,6 +26,11 @@ def pytest_addoption(parser):
     group.addoption("--kata-seed", type=int, default=DEFAULT_SEED,
                     help=f"seed for weight initialisation and training (default {DEFAULT_SEED})")
     group.addoption("--results-json", metavar="PATH", help="also write machine-readable results to PATH")
+    group.addoption("--grade", action="store_true",
+                    help="grading run: print the score; exit 0 whenever grading completes, pass or fail")
+    group.addoption("--expected-fingerprint", metavar="SHA256|JSON|PATH",
+                    help=f"the graded files' expected fingerprint (or ${FINGERPRINT_VARIABLE}); "
+                         "a mismatch makes the results an error naming the files")
     group.addoption("--hints", action="store_true", help="show every hint of the unfinished exercises")
 
 
@@ -39,6 +45,8 @@ def pytest_configure(config):
     label = impl if not folder.is_relative_to(ROOT) else str(folder.relative_to(ROOT))
     config.kata = Kata(Implementation(folder, label), config.getoption("--kata-seed"))
     config.kata_outcomes = []
+    if config.getoption("--results-json") or config.getoption("--grade"):
+        config.pluginmanager.register(ResultsWriter(config), "kata-results")
 
 
 @pytest.fixture

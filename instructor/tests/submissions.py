@@ -1,0 +1,125 @@
+"""A class of submissions for the gradebook's tests and demos: good, half done, and bad in every way
+a submission can be bad. Each builder makes one student folder under `into` and returns it."""
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LOOPS_AT_IMPORT = "while True:\n    pass\n"
+PRINTS_MEGABYTES = "print('x' * 3_000_000)   # 3 MB of output at import\n"
+CRASHES_AT_IMPORT = "import os\nos._exit(3)   # the whole process dies, as a segfault would\n"
+HUGE_MODEL = '''
+import keras
+import numpy as np
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(1, length, 1), seq.reshape(1, length)
+
+
+def build_model(length=5):
+    """An LSTM and a Dense layer of 8.3 million units: 50 million parameters."""
+    model = keras.Sequential([keras.Input(shape=(length, 1)), keras.layers.LSTM(length),
+                              keras.layers.Dense(8_333_333)])
+    model.compile(loss="mse", optimizer="adam")
+    return model
+'''
+EDITS_TESTS_WHILE_GRADED = '''
+from pathlib import Path
+
+check = Path(__file__).resolve().parents[1] / "tests" / "checks" / "training.py"
+check.write_text(check.read_text() + "\\n# edited by the submission\\n")
+'''
+ALWAYS_PASSES = '''"""Edited by the student: every training check passes."""
+
+
+def test_trained_model_predicts_every_step_within_tolerance():
+    assert True
+
+
+__all__ = ["test_trained_model_predicts_every_step_within_tolerance"]
+'''
+
+
+def copy_of(folder, into, name):
+    student = into / name
+    shutil.copytree(ROOT / folder, student, ignore=shutil.ignore_patterns("__pycache__", "hints"))
+    return student
+
+
+def solved(into, name="solved"):
+    return copy_of("solutions", into, name)
+
+
+def untouched(into, name="untouched"):
+    return copy_of("exercises", into, name)
+
+
+def half_done(into, name="half_done"):
+    """one_to_one solved, the rest still the stubs."""
+    student = untouched(into, name)
+    shutil.copy(ROOT / "solutions" / "one_to_one.py", student / "one_to_one.py")
+    return student
+
+
+def missing_module(into, name="missing_module"):
+    student = solved(into, name)
+    (student / "many_to_one.py").unlink()
+    return student
+
+
+def folder_with(into, name, **modules):
+    """Only the modules given: the exercises without one fail fast, as a missing file."""
+    student = into / name
+    student.mkdir()
+    for module, source in modules.items():
+        (student / f"{module}.py").write_text(source)
+    return student
+
+
+def one_to_one_solved():
+    return (ROOT / "solutions" / "one_to_one.py").read_text()
+
+
+def loops_at_import(into, name="loops_at_import"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=LOOPS_AT_IMPORT)
+
+
+def prints_megabytes(into, name="prints_megabytes"):
+    return folder_with(into, name, one_to_one=PRINTS_MEGABYTES + one_to_one_solved())
+
+
+def crashes_at_import(into, name="crashes_at_import"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=CRASHES_AT_IMPORT)
+
+
+def huge_model(into, name="huge_model"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=HUGE_MODEL)
+
+
+def edits_tests_while_graded(into, name="edits_tests_while_graded"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=EDITS_TESTS_WHILE_GRADED)
+
+
+def repository_with_edited_check(into, name="repository_with_edited_check"):
+    """A copy of the student's whole repository: untouched stubs, and a training check that always passes."""
+    student = into / name
+    student.mkdir()
+    for path in ("conftest.py", "tox.ini", "tests", "exercises"):
+        source = ROOT / path
+        if source.is_dir():
+            shutil.copytree(source, student / path, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, student / path)
+    (student / "tests" / "checks" / "training.py").write_text(ALWAYS_PASSES)
+    return student
+
+
+CLASS = [solved, untouched, half_done, missing_module, loops_at_import, prints_megabytes,
+         crashes_at_import, huge_model, edits_tests_while_graded, repository_with_edited_check]
+
+
+def make_class(into, builders=CLASS):
+    into.mkdir(parents=True, exist_ok=True)
+    return {builder.__name__: builder(into) for builder in builders}

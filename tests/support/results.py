@@ -1,0 +1,204 @@
+"""Machine-readable results: Exercism's results.json (version 3) with the points GitHub Classroom's
+reporter and Gradescope read, the seed and versions, and a SHA-256 fingerprint of the graded files.
+
+A pytest plugin, registered by conftest.py when --results-json is given. The file is rewritten
+after every check, so a run that is killed part-way still leaves the checks it graded; the last
+write, at the end of the session, holds the overall status.
+"""
+import hashlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from .exercises import ORDER
+
+ROOT = Path(__file__).resolve().parents[2]
+VERSION = 3
+GRADED = ("conftest.py", "tox.ini", "tests")     # what a student must not change
+OUTPUT_LIMIT = 500
+TRUNCATED = "\n[Output was truncated. Please limit to 500 chars]"
+FINGERPRINT_VARIABLE = "KATA_EXPECTED_FINGERPRINT"
+NOT_REACHED = "not graded: grading stopped before this check"
+
+
+def sha256(data):
+    return hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
+
+
+def graded_files(root):
+    root = Path(root)
+    for name in GRADED:
+        path = root / name
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            yield from (p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def fingerprint(root=ROOT):
+    """{'sha256': digest, 'files': {path: sha256}} of the graded files under root.
+
+    The digest is the SHA-256 of `sha256sum`'s listing of the files in sorted order, so
+    `sha256sum $(files) | sha256sum` with LC_ALL=C sorting gives it without Python."""
+    root = Path(root)
+    files = {p.relative_to(root).as_posix(): sha256(p.read_bytes()) for p in graded_files(root)}
+    listing = "".join(f"{digest}  {path}\n" for path, digest in sorted(files.items()))
+    return {"sha256": sha256(listing), "files": dict(sorted(files.items()))}
+
+
+def load_expected(source):
+    """The instructor's fingerprint from a 64-hex digest, JSON text, or a JSON file (a fingerprint or results)."""
+    source = source.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64}", source):
+        return {"sha256": source.lower()}
+    try:
+        data = json.loads(source if source.startswith("{") else Path(source).read_text())
+    except (OSError, ValueError) as error:
+        raise pytest.UsageError(f"expected fingerprint {source[:80]!r}: {error}. Give a SHA-256 digest, "
+                                "or the JSON of a fingerprint (or of a results file) as text or a path.")
+    data = data.get("fingerprint", data)
+    if "sha256" not in data:
+        raise pytest.UsageError(f"expected fingerprint {source[:80]!r} has no 'sha256' key.")
+    return data
+
+
+def differences(expected, actual):
+    """'changed tests/x.py', 'missing ...', 'added ...' for each graded file unlike the expected ones."""
+    if expected["sha256"] == actual["sha256"]:
+        return []
+    if "files" not in expected:
+        return [f"fingerprint {actual['sha256'][:16]}... is not the expected {expected['sha256'][:16]}... "
+                "(give the fingerprint's JSON, with its files, to see which differ)"]
+    want, have = expected["files"], actual["files"]
+    return ([f"changed {path}" for path in want if path in have and have[path] != want[path]]
+            + [f"missing {path}" for path in want if path not in have]
+            + [f"added {path}" for path in have if path not in want])
+
+
+def truncated(output):
+    if not output:
+        return None
+    return output if len(output) <= OUTPUT_LIMIT else output[:OUTPUT_LIMIT] + TRUNCATED
+
+
+def task_id(exercise):
+    return ORDER.index(exercise) + 1 if exercise in ORDER else None
+
+
+def test_entry(outcome):
+    """One check in Exercism's shape, with Gradescope's score and max_score; 'not started' is a fail."""
+    status = outcome.status if outcome.status in ("pass", "error") else "fail"
+    return {"name": outcome.name, "exercise": outcome.exercise, "task_id": task_id(outcome.exercise),
+            "status": status, "message": outcome.message or None, "output": truncated(outcome.output),
+            "score": outcome.points if status == "pass" else 0, "max_score": outcome.points}
+
+
+def not_reached(item, points):
+    return {"name": item.nodeid, "exercise": str(getattr(item.module, "EXERCISE", "other")),
+            "task_id": task_id(str(getattr(item.module, "EXERCISE", ""))), "status": "error",
+            "message": NOT_REACHED, "output": None,
+            "score": 0, "max_score": points}
+
+
+def overall(graded, problems, finished):
+    """(status, message) of the whole run in Exercism's terms; graded holds the checks that ran."""
+    if problems:
+        return "error", "the graded files differ from the instructor's: " + "; ".join(problems)
+    if not finished:
+        return "error", "grading stopped before the end"
+    if not graded:
+        return "error", "no graded check ran"
+    if all(test["status"] == "error" for test in graded):
+        return "error", graded[0]["message"] or "every check errored"
+    if all(test["status"] == "pass" for test in graded):
+        return "pass", None
+    return "fail", None
+
+
+class ResultsWriter:
+    """The plugin (with --results-json or --grade): knows every check at collection, writes the
+    file after each one and at the end, and prints the score of a grading run."""
+
+    def __init__(self, config):
+        self.config = config
+        self.path = config.getoption("--results-json")
+        self.items = []
+        source = config.getoption("--expected-fingerprint") or os.environ.get(FINGERPRINT_VARIABLE)
+        self.expected = load_expected(source) if source else None
+        self.results = None
+
+    def pytest_collection_finish(self, session):
+        from .report import points_of
+        self.items = [(item, points_of(item)) for item in session.items if hasattr(item.module, "EXERCISE")]
+        self.write(self.collect(finished=False))     # every check's max_score, before any runs
+
+    def pytest_runtest_logfinish(self):
+        self.write(self.collect(finished=False))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        completed = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        self.results = self.collect(finished=completed)
+        self.write(self.results)
+        if self.config.getoption("--grade") and exitstatus == pytest.ExitCode.TESTS_FAILED:
+            session.exitstatus = pytest.ExitCode.OK     # grading completed: the results say pass or fail
+
+    @pytest.hookimpl(trylast=True)     # after the progress table: the last lines before pytest's own
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.results and self.config.getoption("--grade"):
+            score_lines(terminalreporter, self.results)
+
+    def collect(self, finished):
+        graded = {}
+        for outcome in self.config.kata_outcomes:     # a check failing in call then in teardown: keep the failure
+            if outcome.name not in graded or graded[outcome.name]["status"] == "pass":
+                graded[outcome.name] = test_entry(outcome)
+        collected = {item.nodeid for item, _ in self.items}
+        tests = ([graded.get(item.nodeid) or not_reached(item, points) for item, points in self.items]
+                 + [entry for name, entry in graded.items() if name not in collected])
+        prints = fingerprint()
+        problems = differences(self.expected, prints) if self.expected else []
+        status, message = overall(list(graded.values()), problems, finished)
+        return {"version": VERSION, "status": status, "message": message,
+                "score": sum(test["score"] for test in tests),
+                "max_score": sum(test["max_score"] for test in tests),
+                "implementation": self.config.kata.implementation.label,
+                "seed": self.config.kata.seed, **versions(), "fingerprint": prints,
+                "tests": tests}
+
+    def write(self, results):
+        if not self.path:
+            return
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(results, indent=2) + "\n")
+        os.replace(partial, path)       # never a half-written file, even if the run is killed
+
+
+def versions():
+    import keras
+    import tensorflow as tf
+    return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__}
+
+
+def by_exercise(tests):
+    """{exercise: (score, max_score)} in the README's order."""
+    table = {}
+    for test in tests:
+        score, most = table.get(test["exercise"], (0, 0))
+        table[test["exercise"]] = (score + test["score"], most + test["max_score"])
+    return dict(sorted(table.items(), key=lambda kv: task_id(kv[0]) or len(ORDER) + 1))
+
+
+def score_lines(terminal, results):
+    terminal.write_sep("-", f"score: {results['implementation']} (seed {results['seed']})")
+    for exercise, (score, most) in by_exercise(results["tests"]).items():
+        terminal.write_line(f"{exercise:<16}{score:>4} / {most:<4}points")
+    if results["status"] == "error":
+        terminal.write_line(f"ERROR: {results['message']}")
+    terminal.write_line(f"Score {results['score']}/{results['max_score']}")
