@@ -28,6 +28,12 @@ def cached(method):
     return wrapper
 
 
+def last_line(error):
+    """The line of a TensorFlow error that says what went wrong (it ends its long message)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
 def describe_value(value):
     return "None" if value is None else f"a {type(value).__module__}.{type(value).__name__}"
 
@@ -38,10 +44,13 @@ class Kata:
         self.seed = seed
         self.cache = {}
 
+    def call(self, exercise, function, length):
+        return self.implementation.call(exercise.name, function, length)
+
     @cached
     def dataset(self, exercise, length):
         called = f"{exercise}.make_dataset({length})"
-        result = self.implementation.call(exercise.name, "make_dataset", length)
+        result = self.call(exercise, "make_dataset", length)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             got = describe_value(result) + (f" of {len(result)} items" if isinstance(result, (tuple, list)) else "")
             fail(f"{called} did not return a pair.", got=got, expected="two numpy arrays: X, y",
@@ -60,7 +69,7 @@ class Kata:
     def model(self, exercise, length):
         import keras
         called = f"{exercise}.build_model({length})"
-        result = self.implementation.call(exercise.name, "build_model", length)
+        result = self.call(exercise, "build_model", length)
         if not isinstance(result, keras.Model):
             fail(f"{called} did not return a Keras model.", got=describe_value(result),
                  expected="a compiled keras.Model (Sequential or functional)",
@@ -98,22 +107,27 @@ class Kata:
                  got=f"{model.count_params():,} parameters", expected=f"{exercise.params(length)} parameters",
                  why="the tutorial's model is tiny; a huge one would take minutes to train.",
                  change="fix the layer sizes (the parameter-count check shows which).")
+        if tuple(model.inputs[0].shape)[1:] != X.shape[1:]:
+            fail(f"{exercise}.build_model(5) takes input {shape_text(tuple(model.inputs[0].shape))}; not training it.",
+                 got=shape_text(tuple(model.inputs[0].shape)), expected=shape_text((None,) + X.shape[1:]),
+                 why="the tests train on the exercise's X, which your model cannot take.",
+                 change="fix the input shape first (see the input-shape check).")
         if tuple(model.outputs[0].shape)[1:] != y.shape[1:] or len(layers_of(model)) == 0:
             fail(f"{exercise}.build_model(5) has output {shape_text(tuple(model.outputs[0].shape))}; not training it.",
                  got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),
                  why="Keras would broadcast the target against a wrong output and report a meaningless loss.",
                  change="fix the output shape first (see the output-shape check).")
         keras.utils.set_random_seed(self.seed)
-        fresh = self.implementation.call(exercise.name, "build_model", length)
+        fresh = self.call(exercise, "build_model", length)
         self.implementation.running = f"training {exercise}.build_model(5)"
         try:
             return X, y, train(fresh, X, y)
         except Exception as error:
             fail(f"training {exercise}.build_model(5) on the canonical data failed.",
-                 got=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+                 got=f"{type(error).__name__}: {last_line(error)}",
                  expected="a model that trains on X of shape "
                           f"{shape_text(X.shape)} against y of shape {shape_text(y.shape)}",
                  why="the tests train your model on the tutorial's data with your loss and optimizer.",
-                 change="check the loss and the layers (the other checks show which).")
+                 change="check the loss, the optimizer and the layers (the other checks show which).")
         finally:
             self.implementation.running = None

@@ -3,7 +3,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .exercises import ORDER
-from .feedback import hints
+from .hints import first_hint_for, hints
 from .implementation import Problem
 
 WIDTH = 72
@@ -14,7 +14,7 @@ SHOWN_PER_EXERCISE = 5   # full failure messages per exercise, one per check; th
 CATEGORIES = {
     "not started": ("not started", "n", "NOT STARTED"),
     "broken file": ("broken file", "B", "BROKEN FILE"),
-    "also failed": ("also failed", "f", "FAILED"),
+    "also failed": ("also failed", "f", "FAILED"),   # its message is folded into a line of the summary
 }
 
 
@@ -72,6 +72,11 @@ def check_name(outcome):
     return outcome.name.split("::")[-1].split("[")[0]
 
 
+def cause(outcome):
+    """The message without its numbers: one crash at lengths 5, 3 and 8 is one cause."""
+    return "".join(c for c in outcome.message if not c.isdigit())
+
+
 def fold(rep, outcomes, verbose):
     """File a plain failure as "also failed" when the same check already failed in full (at another
     length), or its exercise has shown SHOWN_PER_EXERCISE failures in full: a short screen to read."""
@@ -79,7 +84,11 @@ def fold(rep, outcomes, verbose):
         return
     this, earlier = outcomes[-1], outcomes[:-1]
     shown = [o for o in earlier if o.exercise == this.exercise and getattr(o, "shown", False)]
-    if len(shown) < SHOWN_PER_EXERCISE and check_name(this) not in map(check_name, shown):
+    same_cause = same_check = False
+    for o in shown:
+        same_cause |= cause(o) == cause(this)
+        same_check |= check_name(o) == check_name(this)
+    if len(shown) < SHOWN_PER_EXERCISE and not same_check and not same_cause:
         this.shown = True
     else:
         rep.kata_kind = "also failed"
@@ -119,6 +128,25 @@ def not_started_lines(outcomes):
             for path, fs in functions.items()]
 
 
+def folded_lines(outcomes, terminal):
+    """The folded failures: those sharing a cause shown above in one line, the others one line each."""
+    folded_ids = {rep.nodeid for rep in terminal.stats.get("also failed", [])}
+    shown_causes = {cause(o) for o in outcomes if getattr(o, "shown", False)}
+    lines, same = [], {}
+    for o in outcomes:
+        if o.name not in folded_ids:
+            continue
+        if cause(o) in shown_causes:
+            same.setdefault(o.exercise, []).append(check_name(o))
+        else:
+            lines.append(f"{o.name.split('::')[-1]}: {o.message.splitlines()[0]}")
+    for exercise, names in same.items():
+        names = list(dict.fromkeys(names))
+        lines.append(f"{exercise}: {len(names)} more checks fail with an error shown above "
+                     f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
+    return lines
+
+
 def next_step(name, statuses, label):
     if "broken file" in statuses:
         return f"fix {label}{name}.py so that it imports (see broken files above)."
@@ -132,12 +160,9 @@ def summarise(terminal, config):
     if not outcomes:
         return
     kata = config.kata
-    folded_ids = {rep.nodeid for rep in terminal.stats.get("also failed", [])}
-    folded = [o for o in outcomes if o.name in folded_ids]
     sections = [("not started", not_started_lines(outcomes)),
                 ("broken files", section_lines(outcomes, "broken file")),
-                ("also failing (run with -v to see their messages)",
-                 [f"{o.name.split('::')[-1]}: {o.message.splitlines()[0]}" for o in folded])]
+                ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
     for title, lines in sections:
         if lines:
             terminal.write_sep("-", title)
@@ -152,16 +177,24 @@ def summarise(terminal, config):
     unfinished = [name for name, (passed, total) in table.items() if passed < total]
     for tip in sorted(kata.implementation.tips):
         terminal.write_line(f"Tip: {tip}")
+    letters = [f"{letter} {kind}" for kind, (_, letter, _) in CATEGORIES.items() if terminal.stats.get(kind)]
+    if letters:
+        terminal.write_line("Letters above: . passed, F failed, " + ", ".join(letters))
     if not unfinished:
-        terminal.write_line("Every check passes. Well done!")
+        not_run = [name for name in ORDER if name not in table]
+        terminal.write_line("Every check here passes. Well done!" +
+                            (f" Next exercise: {not_run[0]} (tests/test_{not_run[0]}.py)" if not_run else ""))
         return
-    shown = unfinished if config.getoption("--hints") else unfinished[:1]
-    for name in shown:
-        steps = hints(name)
-        statuses = {o.status for o in outcomes if o.exercise == name}
-        terminal.write_line(f"Next: {name} - " + next_step(name, statuses, kata.implementation.label))
-        for number, text in enumerate(steps if config.getoption("--hints") else steps[:1], 1):
-            terminal.write_line(textwrap.fill(f"Hint {number} of {len(steps)}: {text}", WIDTH + 8,
+    for name in unfinished if config.getoption("--hints") else unfinished[:1]:
+        mine = [o for o in outcomes if o.exercise == name]
+        terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.implementation.label))
+        if config.getoption("--hints"):
+            steps = [(n, len(hints(name)), text) for n, (_, text) in enumerate(hints(name), 1)]
+        else:
+            first = next((o.message.splitlines()[0] for o in mine if o.status != "pass"), "")
+            steps = [first_hint_for(name, first)] if hints(name) else []
+        for number, total, text in steps:
+            terminal.write_line(textwrap.fill(f"Hint {number} of {total}: {text}", WIDTH + 8,
                                               initial_indent="  ", subsequent_indent="    "))
     if not config.getoption("--hints"):
         terminal.write_line(f"More hints: add --hints.  One exercise at a time: add tests/test_{unfinished[0]}.py")
