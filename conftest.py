@@ -42,6 +42,7 @@ def pytest_configure(config):
         raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, solutions or a path.")
     tf, _ = import_tensorflow()
     tf.config.experimental.enable_op_determinism()
+    tf.random.set_seed(config.getoption("--kata-seed"))  # determinism needs a seed, even for a learner's own fit()
     label = impl if not folder.is_relative_to(ROOT) else str(folder.relative_to(ROOT))
     config.kata = Kata(Implementation(folder, label), config.getoption("--kata-seed"))
     config.kata_outcomes = []
@@ -60,11 +61,12 @@ def exercise(request):
     return request.module.EXERCISE
 
 
-def pytest_collection_modifyitems(items):
-    """Exercises in the README's order; a time limit on every check, so an endless loop cannot stall grading."""
+def pytest_collection_modifyitems(config, items):
+    """Exercises in the README's order; a time limit on every check (pytest's --timeout, or TIME_LIMIT),
+    so an endless loop cannot stall grading."""
     items.sort(key=report.exercise_rank)
     for item in items:
-        item.add_marker(pytest.mark.timeout(TIME_LIMIT))
+        item.add_marker(pytest.mark.timeout(config.getoption("timeout", None) or TIME_LIMIT))
 
 
 @pytest.hookimpl(wrapper=True)

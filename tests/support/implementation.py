@@ -4,7 +4,9 @@ Nothing here lets an exception from the learner's code reach pytest as a traceba
 each becomes a `Problem` whose text names the file, the line and what to do.
 """
 import importlib.util
+import inspect
 import linecache
+import re
 import sys
 import traceback
 import warnings
@@ -41,6 +43,32 @@ class BrokenFile(Broken):
     """The module is missing or cannot be imported: every check of its exercise fails the same way."""
 
     kind = "broken file"
+
+
+# Keras errors a learner of this kata meets, by a phrase of their message, with what they mean here.
+KERAS_ADVICE = {
+    "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions":
+        "TimeDistributed applies a layer at every timestep, so its input must be (samples, timesteps, "
+        "features); the LSTM before it outputs only its last step. Give that LSTM return_sequences=True.",
+    "No module named 'keras.layers.":
+        "Keras 3 keeps every layer directly in keras.layers: from keras.layers import LSTM, Dense.",
+    "expected ndim=3, found ndim=2":
+        "an LSTM reads (samples, timesteps, features); the layer before it outputs 2D. Start with "
+        "keras.Input(shape=(timesteps, features)), and give an LSTM that feeds another LSTM "
+        "return_sequences=True.",
+}
+
+
+def keras_advice(error):
+    """'\n  what it means: ...' for a Keras error this kata explains, else ''."""
+    advice = [text for phrase, text in KERAS_ADVICE.items() if phrase in str(error)]
+    return f"\n  what it means: {advice[0]}" if advice else ""
+
+
+def timeout_seconds(error):
+    """'60 s' from pytest-timeout's 'Timeout (>60.0s) from pytest-timeout.'"""
+    seconds = re.search(r">([0-9.]+)s", str(error))
+    return f"{float(seconds.group(1)):g} s" if seconds else "the time limit"
 
 
 class Implementation:
@@ -80,7 +108,8 @@ class Implementation:
             where = f"{self.path_of(name)} line {error.lineno}"
             return BrokenFile(f"{where}: SyntaxError: {error.msg}\n    {(error.text or '').strip()}")
         except Exception as error:
-            return BrokenFile(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}")
+            return BrokenFile(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}"
+                              + keras_advice(error))
         finally:
             sys.path.remove(str(self.folder))
             self.running = None
@@ -101,9 +130,11 @@ class Implementation:
         shown = f"{module}.{function}({', '.join(map(repr, args))})"
         func = getattr(self.module(module), function, None)
         if not callable(func):
+            defined = sorted(name for name, value in vars(self.module(module)).items()
+                             if inspect.isfunction(value) and value.__module__ == f"kata_{module}")
             raise Broken(f"missing function: {self.path_of(module)} has no function named "
-                         f"{function}(). The tests call {shown}; keep the name and arguments "
-                         "of the stub.")
+                         f"{function}(){' (it defines ' + ', '.join(defined) + ')' if defined else ''}. "
+                         f"The tests call {shown}; keep the name and arguments of the stub.")
         self.running = f"{shown} in {self.path_of(module)}"
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -112,13 +143,19 @@ class Implementation:
         except NotImplementedError:
             raise NotStarted(f"not started: {self.path_of(module)} {function}() - "
                              "see the TODO in its docstring") from None
+        except pytest.fail.Exception as error:   # pytest-timeout interrupts a call that never returns
+            raise Broken(f"timed out: {shown} in {self.path_of(module)} did not return within the time "
+                         f"limit ({timeout_seconds(error)}); every check that needs it fails the same way."
+                         "\n  Look for a loop that never ends, or layers far larger than the exercise "
+                         "asks for.") from None
         except TypeError as error:
-            raise Broken(f"{shown} raised TypeError: {error}\n  at {self._where(error, module)}"
-                         f"\n  The tests call {shown}: keep the stub's arguments, "
-                         "such as length=5.") from None
+            where = self._where(error, module)
+            raise Broken(f"{shown} raised TypeError: {error}\n  at {where}" + (
+                f"\n  The tests call {shown}: keep the stub's arguments, such as length=5."
+                if where == self.path_of(module) else "")) from None
         except Exception as error:
             raise Broken(f"{shown} raised {type(error).__name__}: {error}\n"
-                         f"  at {self._where(error, module)}") from None
+                         f"  at {self._where(error, module)}" + keras_advice(error)) from None
         finally:
             self.running = None
         if any("input_shape" in str(w.message) for w in caught):
