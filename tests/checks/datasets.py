@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 
 from tests.support.exercises import LENGTHS
-from tests.support.feedback import fail, shape_diagnosis, shape_text
+from tests.support.feedback import axes_text, fail, shape_diagnosis, shape_text
 
 
 WHY = {
-    "X": "Keras reads X as (samples, timesteps, features); that choice is what makes this {pattern}.",
+    "X": "Keras reads X as {axes}; that choice is what makes this {pattern}.",
     "y": "the model outputs {output}; Keras compares y with it and silently broadcasts a y of "
          "another shape, so the model would learn the wrong thing.",
 }
@@ -18,22 +18,24 @@ def check_shape(exercise, length, name, array, expected, reading):
         fail(f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
              got=shape_text(array.shape),
              expected=f"{shape_text(expected)}: {reading.format(n=length)}",
-             why=WHY[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:])),
+             why=WHY[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:]),
+                                  axes=axes_text(expected)),
              change=shape_diagnosis(array.shape, expected, length))
 
 
 def check_values(exercise, length, name, array, expected):
-    got = np.ravel(array).astype(float)
+    got, holds = np.ravel(array).astype(float), exercise.x_holds if name == "X" else exercise.y_holds
     if got.shape == expected.ravel().shape and np.allclose(got, expected.ravel(), atol=1e-6):
         return
     if got.shape == expected.ravel().shape and np.allclose(got, np.arange(length)):
         change = "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
     else:
-        change = "fill it from the sequence [i / length for i in range(length)], then reshape."
-    fail(f"{exercise}.make_dataset({length}) returned {name} holding other values than the sequence.",
+        change = ("fill it from the sequence [i / length for i in range(length)]"
+                  + ("" if holds == "the sequence" else f": {holds}") + ", then reshape.")
+    fail(f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
          got=np.array2string(got[:10], precision=3) + (" ..." if got.size > 10 else ""),
          expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
-         why="the model learns to output the sequence; the data must hold exactly it.",
+         why=f"the model learns {exercise.y_holds} from {exercise.x_holds}; the data must hold exactly them.",
          change=change)
 
 

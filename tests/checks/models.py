@@ -44,19 +44,21 @@ def test_input_shape_is_timesteps_by_features(kata, exercise):
     got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(5)[1:]
     if got != expected:
         fail(f"{exercise}.build_model(5) takes input of shape {shape_text(got)}.", got=shape_text(got),
-             expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} (timesteps, features)",
+             expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
+                      + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
              why="the model's input must match X from make_dataset, without its samples axis.",
              change=f"start the model with keras.Input(shape={expected[1:]}).")
 
 
-def test_output_shape_matches_y(kata, exercise):
-    model = kata.built(exercise, 5)
-    got, expected = tuple(model.outputs[0].shape), (None,) + exercise.y_shape(5)[1:]
+@pytest.mark.parametrize("length", LENGTHS)
+def test_output_shape_matches_y(kata, exercise, length):
+    model = kata.built(exercise, length)
+    got, expected = tuple(model.outputs[0].shape), (None,) + exercise.y_shape(length)[1:]
     if got != expected:
-        fail(f"{exercise}.build_model(5) outputs shape {shape_text(got)}.", got=shape_text(got),
+        fail(f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
              expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
              change="compare your layers with the expected ones:",
-             details=comparison_table(describe(model), exercise.layers(5)))
+             details=comparison_table(describe(model), exercise.layers(length)))
 
 
 def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
@@ -78,9 +80,11 @@ def test_lstm_return_sequences(kata, exercise):
              got=f"return_sequences={got}", expected=f"return_sequences={expected}",
              why="with return_sequences=True the LSTM outputs every timestep (samples, timesteps, units); "
                  "without it only the last one (samples, units). " +
-                 ("TimeDistributed needs every timestep." if wanted else
+                 ("the encoder hands only its last output to RepeatVector; the decoder feeds "
+                  "TimeDistributed, which needs every timestep." if len(expected) > 1 else
+                  "TimeDistributed needs every timestep." if wanted else
                   f"{exercise.pattern} uses only the last output."),
-             change=f"LSTM(length{', return_sequences=True' if wanted else ''}).",
+             change=" then ".join(f"LSTM(length{', return_sequences=True' if r else ''})" for r in expected) + ".",
              details=comparison_table(describe(model), exercise.layers(5)))
 
 
@@ -91,7 +95,7 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
         fail(f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
              got="TimeDistributed present" if has else "no TimeDistributed",
              expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
-             why="TimeDistributed applies the same Dense layer to each timestep: the many-to-many output. "
+             why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. "
                  + ("It is not part of " + exercise.pattern + "." if has else ""),
              change="wrap the output layer: TimeDistributed(Dense(1))." if not has
              else "use a plain Dense layer.")
@@ -100,12 +104,14 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
 @pytest.mark.parametrize("length", LENGTHS)
 def test_lstm_units_follow_the_length(kata, exercise, length):
     model = kata.built(exercise, length)
-    got = [layer.units for layer in layers_of(model) if type(layer).__name__ == "LSTM"]
-    if got != [length]:
-        fail(f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}", expected=f"one LSTM({length})",
-             why="the tutorial gives the LSTM as many units as the sequence has values.",
-             change=f"LSTM(length) rather than LSTM({got[0] if got else '...'}): use the length argument."
-             if got else "add one LSTM(length) layer.")
+    got, expected = [layer.units for layer in layers_of(model) if type(layer).__name__ == "LSTM"], exercise.lstm_units(length)
+    if got != expected:
+        wrong = next((mine for mine, theirs in zip(got, expected) if mine != theirs), None)
+        fail(f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
+             expected=" then ".join(f"LSTM({units})" for units in expected),
+             why="the tutorial gives each LSTM as many units as the sequence has values.",
+             change=f"LSTM(length) rather than LSTM({wrong}): use the length argument." if wrong is not None
+             else "use exactly " + " then ".join(["LSTM(length)"] * len(expected)) + ".")
 
 
 @pytest.mark.parametrize("length", LENGTHS)

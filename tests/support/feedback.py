@@ -17,6 +17,11 @@ def shape_text(shape):
     return "(" + ", ".join(map(str, shape)) + ")" if isinstance(shape, tuple) else str(shape)
 
 
+def axes_text(shape):
+    """How Keras reads an array of this many axes: an LSTM's 3D input, or a 2D one such as RepeatVector's."""
+    return {3: "(samples, timesteps, features)", 2: "(samples, features)"}.get(len(shape), f"{len(shape)} axes")
+
+
 def shape_diagnosis(got, expected, length):
     """The most likely reason a data shape is wrong, as one sentence with its fix."""
     got, expected = tuple(got), tuple(expected)
@@ -26,7 +31,7 @@ def shape_diagnosis(got, expected, length):
                     f"Use .reshape{shape_text(expected)}.")
         return f"this array is {len(expected)}D; use .reshape{shape_text(expected)}."
     if sorted(got) == sorted(expected):
-        return ("the axes are in the wrong order: Keras reads (samples, timesteps, features). "
+        return (f"the axes are in the wrong order: Keras reads {axes_text(expected)}. "
                 f"Reshape to {shape_text(expected)}; do not transpose the meaning away.")
     if length != 5 and 5 in got and 5 not in expected:
         return f"a length of 5 is hard-coded: use the length argument, so length={length} gives {shape_text(expected)}."
@@ -45,4 +50,4 @@ def hints(exercise):
 
 
 
-__all__ = ["fail", "Problem", "shape_text", "shape_diagnosis", "hints"]
+__all__ = ["fail", "Problem", "shape_text", "axes_text", "shape_diagnosis", "hints"]
