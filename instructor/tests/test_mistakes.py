@@ -25,27 +25,31 @@ QUIET_TF = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_
 
 @dataclass
 class Graded:
-    """One graded run: each check's message if it failed, None if it passed."""
+    """One graded run: {(exercise, check): its message if it failed, None if it passed}."""
     checks: dict
     output: str
 
-    @property
-    def failures(self):
-        return {name: message for name, message in self.checks.items() if message is not None}
+    def failures(self, exercise):
+        return {check: message for (graded, check), message in self.checks.items()
+                if graded == exercise and message is not None}
+
+    def ran(self, exercise):
+        return [check for graded, check in self.checks if graded == exercise]
 
 
-def grade(folder, exercise, tmp, time_limit=TIME_LIMIT):
-    xml = tmp / f"{folder.name}-{exercise}.xml"
-    command = [sys.executable, "-m", "pytest", f"--impl={folder}", f"tests/test_{exercise}.py",
-               f"--junitxml={xml}", f"--timeout={time_limit}", "-q"]
+def grade(folder, exercises, xml, time_limit=TIME_LIMIT):
+    """pytest --impl=folder on the exercises' test files, as a learner would run it."""
+    command = [sys.executable, "-m", "pytest", f"--impl={folder}", f"--junitxml={xml}",
+               f"--timeout={time_limit}", "-q"] + [f"tests/test_{exercise}.py" for exercise in exercises]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **QUIET_TF}, timeout=600)
     if not xml.is_file():
         return Graded({}, done.stdout + done.stderr)
     checks = {}
     for case in ET.parse(xml).iter("testcase"):
+        exercise = case.get("classname").rsplit(".test_", 1)[-1]
         problems = case.findall("failure") + case.findall("error")
-        checks[case.get("name")] = "\n".join(p.text or p.get("message", "") for p in problems) or None
+        checks[exercise, case.get("name")] = "\n".join(p.text or p.get("message", "") for p in problems) or None
     return Graded(checks, done.stdout + done.stderr)
 
 
@@ -53,21 +57,43 @@ def modules_of(folder):
     return sorted(path.stem for path in folder.glob("*.py"))
 
 
-VARIANT_RUNS = [(folder, exercise) for folder in sorted(VARIANTS.iterdir()) if folder.is_dir()
-                for exercise in modules_of(folder)]
+VARIANT_FOLDERS = sorted(folder for folder in VARIANTS.iterdir() if folder.is_dir())
+VARIANT_RUNS = [(folder, exercise) for folder in VARIANT_FOLDERS for exercise in modules_of(folder)]
+BROKEN, STILL_GRADED = "one_to_one", ["many_to_one", "many_to_many"]
+
+
+def solutions_with_broken_file(folder):
+    """solutions/ copied to folder, with one_to_one.py replaced by the catalogue's SyntaxError."""
+    for module in (ROOT / "solutions").glob("*.py"):
+        (folder / module.name).write_text(module.read_text())
+    (folder / f"{BROKEN}.py").write_text((MISTAKES / "one-to-one-syntax-error" / f"{BROKEN}.py").read_text())
+    return folder
+
+
+def run_key(item):
+    """Which graded run a selected test reads: a mistake's slug, a variant's folder, or "broken file"."""
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    if "slug" in params:
+        return params["slug"]
+    if "folder" in params:
+        return params["folder"].name
+    return "broken file" if "broken_file" in item.name else None
 
 
 @pytest.fixture(scope="session")
-def runs(tmp_path_factory):
-    """Every graded run, started at once on the pool; runs[key].result() waits for that one."""
+def runs(request, tmp_path_factory):
+    """The graded runs the selected tests read, started at once on the pool; runs[key].result() waits."""
+    wanted = {run_key(item) for item in request.session.items}
     tmp = tmp_path_factory.mktemp("graded")
+    jobs = {slug: (MISTAKES / slug, [entry["exercise"]], entry.get("time_limit", TIME_LIMIT))
+            for slug, entry in sorted(CATALOGUE.items())}
+    jobs.update({folder.name: (folder, modules_of(folder), TIME_LIMIT) for folder in VARIANT_FOLDERS})
+    if "broken file" in wanted:
+        jobs["broken file"] = (solutions_with_broken_file(tmp_path_factory.mktemp("broken")),
+                               [BROKEN] + STILL_GRADED, TIME_LIMIT)
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        futures = {slug: pool.submit(grade, MISTAKES / slug, entry["exercise"], tmp,
-                                     entry.get("time_limit", TIME_LIMIT))
-                   for slug, entry in sorted(CATALOGUE.items())}
-        futures.update({(folder.name, exercise): pool.submit(grade, folder, exercise, tmp)
-                        for folder, exercise in VARIANT_RUNS})
-        yield futures
+        yield {key: pool.submit(grade, folder, exercises, tmp / f"{key}.xml", limit)
+               for key, (folder, exercises, limit) in jobs.items() if key in wanted}
 
 
 def test_catalogue_lists_every_mistake_folder():
@@ -79,35 +105,32 @@ def test_catalogue_lists_every_mistake_folder():
 @pytest.mark.parametrize("slug", sorted(CATALOGUE))
 def test_mistake_fails_with_a_message_naming_cause_and_fix(runs, slug):
     entry = CATALOGUE[slug]
-    graded = runs[slug].result()
-    assert graded.failures, f"{slug}: no check fails ({entry['mistake']})\n{graded.output[-3000:]}"
-    naming = [name for name, message in graded.failures.items()
-              if all(word in message for word in entry["words"])]
-    first = next(iter(graded.failures.items()))
+    failures = runs[slug].result().failures(entry["exercise"])
+    assert failures, f"{slug}: no check fails ({entry['mistake']})\n{runs[slug].result().output[-3000:]}"
+    naming = [check for check, message in failures.items() if all(word in message for word in entry["words"])]
+    first = next(iter(failures.items()))
     assert naming, (f"{slug}: no failing check says all of {entry['words']}.\n"
-                    f"failing: {sorted(graded.failures)}\nfirst, {first[0]}:\n{first[1]}")
+                    f"failing: {sorted(failures)}\nfirst, {first[0]}:\n{first[1]}")
 
 
 @pytest.mark.parametrize("folder, exercise", VARIANT_RUNS, ids=lambda v: getattr(v, "name", v))
 def test_correct_variant_passes_every_check(runs, folder, exercise):
-    graded = runs[(folder.name, exercise)].result()
-    assert graded.checks, f"{folder.name}: no check ran\n{graded.output[-3000:]}"
-    assert not graded.failures, "\n\n".join(f"{name}:\n{message}" for name, message in graded.failures.items())
+    graded = runs[folder.name].result()
+    assert graded.ran(exercise), f"{folder.name}: no check of {exercise} ran\n{graded.output[-3000:]}"
+    failures = graded.failures(exercise)
+    assert not failures, "\n\n".join(f"{check}:\n{message}" for check, message in failures.items())
 
 
-def test_a_broken_file_leaves_the_other_exercises_graded(tmp_path):
-    """A SyntaxError in one_to_one.py fails one_to_one's checks in two lines; the others are graded as usual."""
-    for module in (ROOT / "solutions").glob("*.py"):
-        (tmp_path / module.name).write_text(module.read_text())
-    (tmp_path / "one_to_one.py").write_text((MISTAKES / "one-to-one-syntax-error" / "one_to_one.py").read_text())
-    xml = tmp_path / "all.xml"
-    subprocess.run([sys.executable, "-m", "pytest", f"--impl={tmp_path}", f"--junitxml={xml}", "-q"],
-                   cwd=ROOT, capture_output=True, env={**os.environ, **QUIET_TF}, timeout=600)
-    cases = list(ET.parse(xml).iter("testcase"))
-    broken = [c for c in cases if "test_one_to_one" in c.get("classname")]
-    others = [c for c in cases if "test_one_to_one" not in c.get("classname")]
-    messages = {(c.find("failure").text or "").strip() for c in broken if c.find("failure") is not None}
-    assert len(messages) == 1 and len(broken) == sum(c.find("failure") is not None for c in broken)
+def test_a_broken_file_fails_its_exercise_in_two_lines(runs):
+    graded = runs["broken file"].result()
+    messages = set(graded.failures(BROKEN).values())
+    assert len(graded.failures(BROKEN)) == len(graded.ran(BROKEN)) > 0, "some one_to_one check passed"
+    assert len(messages) == 1, messages
     message = messages.pop()
-    assert "one_to_one.py line 6: SyntaxError" in message and len(message.splitlines()) == 2, message
-    assert others and not [c.get("name") for c in others if c.find("failure") is not None or c.find("error") is not None]
+    assert f"{BROKEN}.py line 6: SyntaxError" in message and len(message.splitlines()) == 2, message
+
+
+@pytest.mark.parametrize("exercise", STILL_GRADED)
+def test_a_broken_file_leaves_the_other_exercises_graded(runs, exercise):
+    graded = runs["broken file"].result()
+    assert graded.ran(exercise) and not graded.failures(exercise), graded.failures(exercise)
