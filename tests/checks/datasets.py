@@ -8,8 +8,8 @@ from tests.support.feedback import axes_text, fail, shape_diagnosis, shape_text
 
 WHY = {
     "X": "Keras reads X as {axes}; that choice is what makes this {pattern}.",
-    "y": "the model outputs {output}; Keras compares y with it and silently broadcasts a y of "
-         "another shape, so the model would learn the wrong thing.",
+    "y": "the model outputs {output}, and y must hold its targets in that same shape. Keras does not "
+         "stop a y of another shape: it quietly adds or broadcasts axes, so fit() runs and the mistake hides.",
 }
 
 
@@ -20,7 +20,7 @@ def check_shape(exercise, length, name, array, expected, reading):
              expected=f"{shape_text(expected)}: {reading.format(n=length)}",
              why=WHY[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:]),
                                   axes=axes_text(expected)),
-             change=shape_diagnosis(array.shape, expected, length))
+             change=shape_diagnosis(array.shape, expected, length, name))
 
 
 def check_values(exercise, length, name, array, expected):

@@ -28,6 +28,10 @@ def layer_advice(exercise, got, expected):
             return (f"in {exercise.pattern} the LSTM's last output is one vector, and one Dense layer "
                     "maps it to the whole output at once; TimeDistributed is for many-to-many.",
                     "use a plain Dense layer here, not TimeDistributed(...).")
+        if mine in ("GRU", "SimpleRNN") and theirs == "LSTM":
+            return (f"{mine} is another recurrent layer, with other gates and another weight count; "
+                    f"{exercise.pattern} here, as in the tutorial, is built as " + " -> ".join(expected) + ".",
+                    f"replace {mine}(length) with LSTM(length).")
         if mine != theirs:
             return (f"{exercise.pattern} is built as " + " -> ".join(expected) + ".",
                     f"replace {mine} with {theirs}.")
@@ -39,15 +43,19 @@ def test_build_model_returns_a_keras_model(kata, exercise):
     assert isinstance(kata.model(exercise, 5), keras.Model)
 
 
-def test_input_shape_is_timesteps_by_features(kata, exercise):
-    model = kata.built(exercise, 5)
-    got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(5)[1:]
+@pytest.mark.parametrize("length", LENGTHS)
+def test_input_shape_is_timesteps_by_features(kata, exercise, length):
+    model = kata.built(exercise, length)
+    got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(length)[1:]
     if got != expected:
-        fail(f"{exercise}.build_model(5) takes input of shape {shape_text(got)}.", got=shape_text(got),
+        hard_coded = length != 5 and 5 in got[1:] and 5 not in expected
+        fail(f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
              expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
                       + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
              why="the model's input must match X from make_dataset, without its samples axis.",
-             change=f"start the model with keras.Input(shape={expected[1:]}).")
+             change="a length of 5 is hard-coded in the input shape: write keras.Input(shape=(length, 1))."
+             if hard_coded else f"start the model with keras.Input(shape={expected[1:]}) "
+                                f"(or give the first layer input_shape={expected[1:]}).")
 
 
 @pytest.mark.parametrize("length", LENGTHS)

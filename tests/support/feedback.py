@@ -22,14 +22,28 @@ def axes_text(shape):
     return {3: "(samples, timesteps, features)", 2: "(samples, features)"}.get(len(shape), f"{len(shape)} axes")
 
 
-def shape_diagnosis(got, expected, length):
-    """The most likely reason a data shape is wrong, as one sentence with its fix."""
+def reading(shape):
+    """'1 sample of 5 timesteps, each 1 feature' for (1, 5, 1): how an LSTM reads a 3D X."""
+    def count(n, word):
+        return f"{n} {word}" + ("" if n == 1 else "s")
+    samples, timesteps, features = shape
+    return f"{count(samples, 'sample')} of {count(timesteps, 'timestep')}, each {count(features, 'feature')}"
+
+
+def shape_diagnosis(got, expected, length, name="X"):
+    """The most likely reason a data shape (of X or y) is wrong, as one sentence with its fix."""
     got, expected = tuple(got), tuple(expected)
     if len(got) != len(expected):
+        if name == "y":
+            each = " (samples, timesteps, outputs): one value at each timestep" if len(expected) == 3 else ""
+            return f"y needs the {len(expected)} axes of the model's output{each}. Use .reshape{shape_text(expected)}."
         if len(expected) == 3:
             return (f"an LSTM reads 3D input (samples, timesteps, features); yours is {len(got)}D. "
                     f"Use .reshape{shape_text(expected)}.")
         return f"this array is {len(expected)}D; use .reshape{shape_text(expected)}."
+    if sorted(got) == sorted(expected) and name == "X" and len(got) == 3:
+        return (f"the axes are in the wrong order: Keras reads {shape_text(got)} as {reading(got)}. "
+                f"Reshape to {shape_text(expected)}: {reading(expected)}.")
     if sorted(got) == sorted(expected):
         return (f"the axes are in the wrong order: Keras reads {axes_text(expected)}. "
                 f"Reshape to {shape_text(expected)}; do not transpose the meaning away.")
