@@ -104,7 +104,8 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
              got="TimeDistributed present" if has else "no TimeDistributed",
              expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
              why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. "
-                 + ("It is not part of " + exercise.pattern + "." if has else ""),
+                 + (f"It is not part of {exercise.pattern}." if has else
+                    "A bare Dense on 3D input does this silently in Keras 3; the exercise asks you to say it."),
              change="wrap the output layer: TimeDistributed(Dense(1))." if not has
              else "use a plain Dense layer.")
 
@@ -161,7 +162,8 @@ def test_compiled_with_mean_squared_error(kata, exercise):
     if loss is None or loss_name(loss) != "mean_squared_error":
         fail(f"{exercise}.build_model(5) is compiled with loss {loss_name(loss) if loss else 'none (not compiled)'}.",
              got=str(loss_name(loss)) if loss else "no compile() call", expected="mean squared error",
-             why="the targets are real numbers; the tutorial measures the error as mean squared error.",
+             why="the tutorial measures the error as mean squared error: it weighs "
+                 "a large miss most, which pulls every step towards its target.",
              change="model.compile(loss='mean_squared_error', optimizer='adam').")
 
 
