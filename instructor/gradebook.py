@@ -70,7 +70,8 @@ def run_pytest(kata, results, log, options):
     limit = options.max_output_mb * 2**20
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), "-q", "--show-capture=no",
                f"--kata-seed={options.seed}", f"--results-json={results}", "--grade"]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}  # a core each
     env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
     with open(log, "wb") as output:
         child = subprocess.Popen(command, cwd=kata, stdin=subprocess.DEVNULL, stdout=output,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from .exercises import ORDER
+from .report import exercise_of, points_of
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = 3
@@ -98,10 +99,9 @@ def test_entry(outcome):
 
 
 def not_reached(item, points):
-    return {"name": item.nodeid, "exercise": str(getattr(item.module, "EXERCISE", "other")),
-            "task_id": task_id(str(getattr(item.module, "EXERCISE", ""))), "status": "error",
-            "message": NOT_REACHED, "output": None,
-            "score": 0, "max_score": points}
+    """A check the run has not graded (yet): an error worth nothing, so max_score is always the whole."""
+    return {"name": item.nodeid, "exercise": exercise_of(item), "task_id": task_id(exercise_of(item)),
+            "status": "error", "message": NOT_REACHED, "output": None, "score": 0, "max_score": points}
 
 
 def overall(graded, problems, finished):
@@ -132,7 +132,6 @@ class ResultsWriter:
         self.results = None
 
     def pytest_collection_finish(self, session):
-        from .report import points_of
         self.items = [(item, points_of(item)) for item in session.items if hasattr(item.module, "EXERCISE")]
         self.write(self.collect(finished=False))     # every check's max_score, before any runs
 
