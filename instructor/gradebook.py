@@ -17,6 +17,7 @@ them while it is graded, gets status "error" with the files named; its points fr
 tests are kept in the row for the instructor to judge.
 """
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -80,7 +81,7 @@ def run_pytest(kata, results, log, options):
         try:
             code = child.wait(timeout=options.timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
+            kill(child.pid)
             child.wait()
             return (f"timed out after {options.timeout:g} s: look for a loop that never ends "
                     "or a model far too large; the checks graded before it are kept")
@@ -100,6 +101,11 @@ def died(code, log, partial):
              if line.strip(".sFEnBf[]% 0123456789")]      # not pytest's progress dots
     return (f"the grading process {how}{during} (a crash or an exit in the submission's code)"
             + (": " + " | ".join(words[-5:]) if words else ""))
+
+
+def kill(group):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def read_results(path):
@@ -159,27 +165,39 @@ def row_of(results):
             "max_score": results["max_score"], "status": results["status"], "reason": reason_of(results)}
 
 
+def replace(path, write):
+    """Write a file whole or not at all: a gradebook stopped mid-way leaves every earlier file intact."""
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w", newline="") as file:
+        write(file)
+    os.replace(partial, path)
+
+
+def write_json(path, data):
+    replace(path, lambda file: file.write(json.dumps(data, indent=2) + "\n"))
+
+
 def write_csv(path, rows):
     """All rows so far, sorted by student; the max score of a run that never started is the class's."""
     exercises = sorted({key for row in rows for key in row} - {"student", "total", "max_score", "status", "reason"},
                        key=lambda name: (task_id(name) or 99, name))
     most = max((row["max_score"] or 0 for row in rows), default=0)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", newline="") as file:
+
+    def write(file):
         writer = csv.DictWriter(file, ["student", *exercises, "total", "max_score", "status", "reason"])
         writer.writeheader()
         for row in sorted(rows, key=lambda row: row["student"]):
             writer.writerow({name: 0 for name in exercises} | row | {"max_score": row["max_score"] or most})
-    os.replace(partial, path)
+    replace(path, write)
 
 
 def grade_all(submissions, out, options):
     """Grade every student folder in parallel; results/<student>.json and grades.csv as each finishes."""
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "results").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kata-graded-") as tmp:
         graded = snapshot(Path(tmp))
         trusted = fingerprint(graded)
-        (out / "fingerprint.json").write_text(json.dumps(trusted, indent=2) + "\n")
+        write_json(out / "fingerprint.json", trusted)
         rows = grade_each(submissions, out, options, graded, trusted)
     if fingerprint(ROOT) != trusted:
         print("Note: this checkout's graded files changed while grading; the grades above used the "
@@ -194,7 +212,7 @@ def grade_each(submissions, out, options, graded, trusted):
         futures = [pool.submit(grade, folder, options, graded, trusted) for folder in folders]
         for future in as_completed(futures):
             results = future.result()
-            (out / f"{results['student']}.json").write_text(json.dumps(results, indent=2) + "\n")
+            write_json(out / "results" / f"{results['student']}.json", results)
             rows.append(row_of(results))
             write_csv(out / "grades.csv", rows)
             print(f"{results['student']:<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
@@ -206,7 +224,8 @@ def grade_each(submissions, out, options, graded, trusted):
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m instructor.gradebook", description=__doc__.split("\n")[0])
     parser.add_argument("submissions", type=Path, help="a folder with one sub-folder per student")
-    parser.add_argument("--out", type=Path, required=True, help="where grades.csv and <student>.json go")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="where grades.csv, results/<student>.json and fingerprint.json go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per submission (default 300)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="submissions graded at once (default: cores)")
     parser.add_argument("--seed", type=int, default=0, help="--kata-seed for every submission (default 0)")
@@ -225,7 +244,7 @@ def main(argv=None):
         rows = grade_all(options.submissions, options.out, options)
     finally:
         for group in list(RUNNING):
-            os.killpg(group, signal.SIGKILL)
+            kill(group)
     print(f"graded {len(rows)} submissions in {time.monotonic() - started:.1f} s -> {options.out / 'grades.csv'}")
 
 

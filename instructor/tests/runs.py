@@ -25,7 +25,7 @@ def gradebook(submissions, out, *options):
     if (out / "grades.csv").is_file():
         with open(out / "grades.csv", newline="") as file:
             rows = {row["student"]: row for row in csv.DictReader(file)}
-    results = {path.stem: json.loads(path.read_text()) for path in out.glob("*.json") if path.stem != "fingerprint"}
+    results = {path.stem: json.loads(path.read_text()) for path in out.glob("results/*.json")}
     return run.returncode, run.stdout + run.stderr, rows, results
 
 
