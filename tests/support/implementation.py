@@ -80,6 +80,7 @@ class Implementation:
         self.modules = {}
         self.tips = set()
         self.running = None  # what the learner's code is doing now, for the timeout message
+        self.timed_out = {}  # (module, function) -> the Broken of its first timeout: not called again
 
     def path_of(self, module):
         return f"{self.label}{module}.py"
@@ -135,6 +136,8 @@ class Implementation:
             raise Broken(f"missing function: {self.path_of(module)} has no function named "
                          f"{function}(){' (it defines ' + ', '.join(defined) + ')' if defined else ''}. "
                          f"The tests call {shown}; keep the name and arguments of the stub.")
+        if (module, function) in self.timed_out:
+            raise Broken(str(self.timed_out[module, function]) + f"\n  Not calling {shown} as well.")
         self.running = f"{shown} in {self.path_of(module)}"
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -144,10 +147,11 @@ class Implementation:
             raise NotStarted(f"not started: {self.path_of(module)} {function}() - "
                              "see the TODO in its docstring") from None
         except pytest.fail.Exception as error:   # pytest-timeout interrupts a call that never returns
-            raise Broken(f"timed out: {shown} in {self.path_of(module)} did not return within the time "
-                         f"limit ({timeout_seconds(error)}); every check that needs it fails the same way."
-                         "\n  Look for a loop that never ends, or layers far larger than the exercise "
-                         "asks for.") from None
+            self.timed_out[module, function] = Broken(
+                f"timed out: {shown} in {self.path_of(module)} did not return within the time limit "
+                f"({timeout_seconds(error)}); every check that calls {function}() fails the same way."
+                "\n  Look for a loop that never ends, or layers far larger than the exercise asks for.")
+            raise self.timed_out[module, function] from None
         except TypeError as error:
             where = self._where(error, module)
             raise Broken(f"{shown} raised TypeError: {error}\n  at {where}" + (
