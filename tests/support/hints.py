@@ -3,6 +3,7 @@
 A heading may name the function the step is about ('## Hint 2 - build_model'), so the run can
 show the first hint for the function whose check failed first.
 """
+import re
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parents[2] / "exercises" / "hints"
@@ -21,12 +22,22 @@ def hints(exercise):
     return steps
 
 
-def first_hint_for(exercise, failing_line):
-    """(number, total, text) of the first hint about the function in the first failure, else hint 1."""
+def names(text):
+    """The Python names in a text: 'TimeDistributed', 'return_sequences', ..."""
+    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]{3,}", text))
+
+
+def first_hint_for(exercise, failure):
+    """(number, total, text) of the hint for the first failure: among the hints about the function
+    it names, the one sharing most names with its 'change:' line; else hint 1."""
     steps = hints(exercise)
     if not steps:
         return None
-    for number, (function, text) in enumerate(steps, 1):
-        if function and f"{function}(" in failing_line:
-            return number, len(steps), text
-    return 1, len(steps), steps[0][1]
+    called = failure.splitlines()[0] if failure else ""
+    change = next((line for line in failure.splitlines() if line.strip().startswith("change:")), "")
+    about = [(number, text) for number, (function, text) in enumerate(steps, 1)
+             if function and f"{function}(" in called]
+    if not about:
+        return 1, len(steps), steps[0][1]
+    number, text = max(about, key=lambda step: len(names(step[1]) & names(change)))
+    return number, len(steps), text

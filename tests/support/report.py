@@ -142,7 +142,7 @@ def folded_lines(outcomes, terminal):
             lines.append(f"{o.name.split('::')[-1]}: {o.message.splitlines()[0]}")
     for exercise, names in same.items():
         names = list(dict.fromkeys(names))
-        lines.append(f"{exercise}: {len(names)} more checks fail with an error shown above "
+        lines.append(f"{exercise}: {len(names)} more check{'s fail' if len(names) > 1 else ' fails'} with an error shown above "
                      f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
     return lines
 
@@ -191,7 +191,7 @@ def summarise(terminal, config):
         if config.getoption("--hints"):
             steps = [(n, len(hints(name)), text) for n, (_, text) in enumerate(hints(name), 1)]
         else:
-            first = next((o.message.splitlines()[0] for o in mine if o.status != "pass"), "")
+            first = next((o.message for o in mine if o.status != "pass"), "")
             steps = [first_hint_for(name, first)] if hints(name) else []
         for number, total, text in steps:
             terminal.write_line(textwrap.fill(f"Hint {number} of {total}: {text}", WIDTH + 8,
