@@ -3,7 +3,7 @@ import pytest
 
 from tests.support.architecture import comparison_table, describe, layers_of
 from tests.support.exercises import LENGTHS
-from tests.support.feedback import fail, shape_text
+from tests.support.feedback import code_shape, fail, shape_text
 
 
 
@@ -53,9 +53,9 @@ def test_input_shape_is_timesteps_by_features(kata, exercise, length):
              expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
                       + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
              why="the model's input must match X from make_dataset, without its samples axis.",
-             change="a length of 5 is hard-coded in the input shape: write keras.Input(shape=(length, 1))."
-             if hard_coded else f"start the model with keras.Input(shape={expected[1:]}) "
-                                f"(or give the first layer input_shape={expected[1:]}).")
+             change=f"a length of 5 is hard-coded in the input shape: write keras.Input(shape={code_shape(expected[1:], length)})."
+             if hard_coded else f"start the model with keras.Input(shape={code_shape(expected[1:], length)}) "
+                                f"(or give the first layer input_shape={code_shape(expected[1:], length)}).")
 
 
 @pytest.mark.parametrize("length", LENGTHS)

@@ -1,9 +1,5 @@
 """Failure messages in plain words: what was called, what came back, what was expected, why, what to change."""
-from pathlib import Path
-
 from .implementation import Problem
-
-HINTS = Path(__file__).resolve().parents[2] / "exercises" / "hints"
 
 
 def fail(called, got, expected, why, change, details=""):
@@ -15,6 +11,12 @@ def fail(called, got, expected, why, change, details=""):
 
 def shape_text(shape):
     return "(" + ", ".join(map(str, shape)) + ")" if isinstance(shape, tuple) else str(shape)
+
+
+def code_shape(shape, length):
+    """A shape as the learner should write it: (1, length, 1) rather than (1, 5, 1)."""
+    return "(" + ", ".join("length" if size == length else str(size) for size in shape) + \
+        ("," if len(shape) == 1 else "") + ")"
 
 
 def axes_text(shape):
@@ -36,32 +38,21 @@ def shape_diagnosis(got, expected, length, name="X"):
     if len(got) != len(expected):
         if name == "y":
             each = " (samples, timesteps, outputs): one value at each timestep" if len(expected) == 3 else ""
-            return f"y needs the {len(expected)} axes of the model's output{each}. Use .reshape{shape_text(expected)}."
+            return f"y needs the {len(expected)} axes of the model's output{each}. Use .reshape{code_shape(expected, length)}."
         if len(expected) == 3:
             return (f"an LSTM reads 3D input (samples, timesteps, features); yours is {len(got)}D. "
-                    f"Use .reshape{shape_text(expected)}.")
-        return f"this array is {len(expected)}D; use .reshape{shape_text(expected)}."
+                    f"Use .reshape{code_shape(expected, length)}.")
+        return f"this array is {len(expected)}D; use .reshape{code_shape(expected, length)}."
     if sorted(got) == sorted(expected) and name == "X" and len(got) == 3:
         return (f"the axes are in the wrong order: Keras reads {shape_text(got)} as {reading(got)}. "
-                f"Reshape to {shape_text(expected)}: {reading(expected)}.")
+                f"Use .reshape{code_shape(expected, length)}: {reading(expected)}.")
     if sorted(got) == sorted(expected):
         return (f"the axes are in the wrong order: Keras reads {axes_text(expected)}. "
-                f"Reshape to {shape_text(expected)}; do not transpose the meaning away.")
+                f"Use .reshape{code_shape(expected, length)}.")
     if length != 5 and 5 in got and 5 not in expected:
-        return f"a length of 5 is hard-coded: use the length argument, so length={length} gives {shape_text(expected)}."
-    return f"reshape to {shape_text(expected)}."
+        return (f"a length of 5 is hard-coded: write .reshape{code_shape(expected, length)} with the "
+                f"length argument, so length={length} gives {shape_text(expected)}.")
+    return f"use .reshape{code_shape(expected, length)}."
 
 
-def hints(exercise):
-    """The exercise's hints, in order: paragraphs of exercises/hints/<name>.md under '## Hint' headings."""
-    path = HINTS / f"{exercise}.md"
-    if not path.is_file():
-        return []
-    text = path.read_text()
-    parts = text.split("\n## ")[1:]
-    return [" ".join(line.strip() for line in part.splitlines()[1:] if line.strip()) for part in parts]
-
-
-
-
-__all__ = ["fail", "Problem", "shape_text", "axes_text", "shape_diagnosis", "hints"]
+__all__ = ["fail", "Problem", "shape_text", "code_shape", "axes_text", "shape_diagnosis"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from .architecture import layers_of
-from .feedback import fail, shape_text
+from .feedback import code_shape, fail, shape_text
 from .implementation import Broken, Problem
 from .training import train
 
@@ -88,7 +88,7 @@ class Kata:
             fail(f"{exercise}.build_model({length}) returned a model without an input shape.",
                  got="a model that has not been built", expected=f"input {shape_text((None,) + exercise.x_shape(length)[1:])}",
                  why="Keras only knows the shapes, the outputs and the parameter counts once it knows the input.",
-                 change=f"start the model with keras.Input(shape={exercise.x_shape(length)[1:]}).")
+                 change=f"start the model with keras.Input(shape={code_shape(exercise.x_shape(length)[1:], length)}).")
         return model
 
     @cached
