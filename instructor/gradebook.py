@@ -148,8 +148,9 @@ def grade(submission, options, graded, trusted):
 
 
 def failed(submission, reason, started):
+    seconds = round(time.monotonic() - started, 1) if started else None
     return {"version": 3, "status": "error", "message": reason, "score": 0, "max_score": None,
-            "tests": [], "student": submission.name, "seconds": round(time.monotonic() - started, 1)}
+            "tests": [], "student": submission.name, "seconds": seconds}
 
 
 def reason_of(results):
@@ -209,14 +210,17 @@ def grade_each(submissions, out, options, graded, trusted):
     rows = []
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        futures = [pool.submit(grade, folder, options, graded, trusted) for folder in folders]
+        futures = {pool.submit(grade, folder, options, graded, trusted): folder for folder in folders}
         for future in as_completed(futures):
-            results = future.result()
+            try:
+                results = future.result()
+            except Exception as error:     # a fault of the gradebook itself: this row only
+                results = failed(futures[future], f"the gradebook failed: {type(error).__name__}: {error}", 0)
             write_json(out / "results" / f"{results['student']}.json", results)
             rows.append(row_of(results))
             write_csv(out / "grades.csv", rows)
             print(f"{results['student']:<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
-                  f"{results['status']:<7}{results['seconds']:>6.1f} s  {reason_of(results)[:60]}",
+                  f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {reason_of(results)[:60]}",
                   flush=True)
     return rows
 
