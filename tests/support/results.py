@@ -1,9 +1,10 @@
 """Machine-readable results: Exercism's results.json (version 3) with the points GitHub Classroom's
 reporter and Gradescope read, the seed and versions, and a SHA-256 fingerprint of the graded files.
 
-A pytest plugin, registered by conftest.py when --results-json is given. The file is rewritten
+A pytest plugin, registered by conftest.py with --results-json or --grade. The file is rewritten
 after every check, so a run that is killed part-way still leaves the checks it graded; the last
-write, at the end of the session, holds the overall status.
+write, at the end of the session, holds the overall status. With --grade, the run ends with the
+Score lines and exits 0 whenever grading completed: the results say pass or fail.
 """
 import hashlib
 import json
