@@ -55,7 +55,7 @@ def snapshot(into):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, into / name, ignore=IGNORED)
-        else:
+        elif source.is_file():
             shutil.copy2(source, into / name)
     return into
 
