@@ -69,6 +69,10 @@ def import_tensorflow():
     with stderr_descriptor_silenced():
         import keras
         import tensorflow as tf
+        # One thread: these models are tiny, so it is faster, and with several threads the order
+        # of float sums (and so the last digits of a prediction) can vary from run to run.
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
         tf.constant(0.0) + 1.0  # the first operation logs too
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
