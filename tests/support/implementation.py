@@ -54,8 +54,13 @@ KERAS_ADVICE = {
         "Keras 3 keeps every layer directly in keras.layers: from keras.layers import LSTM, Dense.",
     "expected ndim=3, found ndim=2":
         "an LSTM reads (samples, timesteps, features); the layer before it outputs 2D. Start with "
-        "keras.Input(shape=(timesteps, features)), and give an LSTM that feeds another LSTM "
+        "keras.Input(shape=(timesteps, features)); a 2D input (samples, features) needs "
+        "RepeatVector(timesteps) before the LSTM; an LSTM that feeds another LSTM needs "
         "return_sequences=True.",
+    "expected ndim=2, found ndim=3":
+        "RepeatVector repeats one vector (samples, features), but the layer before it passes on every "
+        "timestep (samples, timesteps, units). An encoder LSTM before RepeatVector keeps its default "
+        "return_sequences=False, so it hands on only its last output.",
 }
 
 

@@ -1,4 +1,5 @@
 """What a run says at its end: one line per unstarted exercise, a progress table, the next step."""
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -73,8 +74,9 @@ def check_name(outcome):
 
 
 def cause(outcome):
-    """The message without its numbers: one crash at lengths 5, 3 and 8 is one cause."""
-    return "".join(c for c in outcome.message if not c.isdigit())
+    """The message without its numbers: one crash at lengths 5, 3 and 8 (in layers Keras names
+    lstm, lstm_1, ...) is one cause."""
+    return re.sub(r"_?[0-9]+", "", outcome.message)
 
 
 def fold(rep, outcomes, verbose):
