@@ -91,18 +91,24 @@ class Kata:
                  change=f"start the model with keras.Input(shape={code_shape(exercise.x_shape(length)[1:], length)}).")
         return model
 
+    def compiled(self, exercise, length):
+        """The model, with one clear failure, the same for every check that needs it, if it is not compiled."""
+        model = self.built(exercise, length)
+        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+            fail(f"{exercise}.build_model({length}) returned a model that is not compiled.",
+                 got="no compile() call: no loss, no optimizer",
+                 expected="model.compile(loss='mean_squared_error', optimizer='adam')",
+                 why="training needs a loss to measure the error and an optimizer to reduce it.",
+                 change="call model.compile(...) before returning the model.")
+        return model
+
     @cached
     def trained(self, exercise):
         """(X, y, predictions) of a freshly built model trained on the canonical data at length 5."""
         import keras
         length = 5
         X, y = exercise.canonical(length)
-        model = self.built(exercise, length)
-        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
-            fail(f"{exercise}.build_model(5) returned a model that is not compiled.", got="no loss, no optimizer",
-                 expected="model.compile(loss='mean_squared_error', optimizer='adam')",
-                 why="training needs a loss to measure the error and an optimizer to reduce it.",
-                 change="call model.compile(...) before returning the model.")
+        model = self.compiled(exercise, length)
         if model.count_params() > MAX_PARAMS_TO_TRAIN:
             fail(f"{exercise}.build_model(5) has {model.count_params():,} parameters; not training it.",
                  got=f"{model.count_params():,} parameters", expected=f"{exercise.params(length)} parameters",
