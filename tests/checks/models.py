@@ -6,7 +6,6 @@ from tests.support.exercises import LENGTHS
 from tests.support.feedback import code_shape, fail, shape_text
 
 
-
 def kinds(rows):
     """Layer classes without sizes: ['LSTM', 'TimeDistributed(Dense)']."""
     return [row.layer.split("(")[0] + ("(Dense)" if row.layer.startswith("TimeDistributed(Dense") else "")
@@ -20,9 +19,9 @@ def layer_advice(exercise, got, expected):
                 "build exactly: " + " -> ".join(expected) + ".")
     for mine, theirs in zip(got, expected):
         if mine == "Dense" and theirs == "TimeDistributed(Dense)":
-            return ("Dense(1) after return_sequences=True gives the same shape and the same "
-                    f"{expected and ''}weights in Keras 3, but this exercise is about applying one "
-                    "Dense layer to every timestep explicitly.",
+            return ("in Keras 3 a bare Dense after an LSTM that returns every timestep acts on each "
+                    "timestep, with the same shape and weights as TimeDistributed(Dense(1)); but this "
+                    "exercise is about applying one Dense layer to every timestep explicitly.",
                     "wrap it as TimeDistributed(Dense(1)).")
         if mine == "TimeDistributed(Dense)" and theirs == "Dense":
             return (f"in {exercise.pattern} the LSTM's last output is one vector, and one Dense layer "

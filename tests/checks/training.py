@@ -22,6 +22,12 @@ def likely_cause(model):
         reason = CANNOT_REACH.get(activation, f"{activation} bends the output")
         return (f"the output layer {layer_name(last)} has activation='{activation}': {reason}. "
                 "Remove the activation: a regression output is linear.")
+    optimizer = type(model.optimizer).__name__
+    if optimizer != "Adam":
+        return (f"the optimizer is {optimizer}: with the tests' training budget, as in the tutorial, "
+                "Adam reaches the targets. Use optimizer='adam'.")
+    if model.count_params() != sum(int(v.numpy().size) for v in model.trainable_weights):
+        return "some layers are frozen (trainable=False): remove that, so every weight can learn."
     return ("look for an output activation that cannot reach the targets (softmax, relu, "
             "sigmoid), frozen layers, or a loss other than mean squared error.")
 
