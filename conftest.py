@@ -74,7 +74,8 @@ def pytest_runtest_makereport(item, call):
     rep = yield
     if call.excinfo is not None and call.when == "call":
         error = call.excinfo.value
-        rep.longrepr = report.failure_text(error, item.config.kata.implementation) or rep.longrepr
+        verbose = item.config.option.verbose > 0
+        rep.longrepr = report.failure_text(error, item.config.kata.implementation, verbose) or rep.longrepr
         rep.kata_kind = getattr(error, "kind", "failed")
         if isinstance(error, Problem):
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]

@@ -32,8 +32,8 @@ TODO:
 
 
 def lstm_params(units, input_dim):
-    raise NotImplementedError("parameters.lstm_params: 4 gates, each (input_dim + units + 1) weights per unit")
+    raise NotImplementedError("parameters.lstm_params: the number of weights of LSTM(units) fed input_dim features")
 
 
 def dense_params(units, input_dim):
-    raise NotImplementedError("parameters.dense_params: a weight per input per unit, and a bias per unit")
+    raise NotImplementedError("parameters.dense_params: the number of weights of Dense(units) fed input_dim features")

@@ -137,8 +137,8 @@ def test_time_distributed_dense_1_shares_its_weights_across_timesteps(kata):
              why=f"TimeDistributed applies one Dense(1) to every timestep: its {shared[n]} weights are shared, "
                  f"so Keras counts {shared[n]} on {', '.join(map(str, TIMESTEPS))} timesteps alike. Dense({n}) "
                  f"maps the many-to-one LSTM's one vector of {n} to {n} outputs at once: {whole} weights.",
-             change="dense_params(units, input_dim) has no timesteps argument: the weights do not depend on "
-                    "them. Count one unit's weights, then multiply by units.",
+             change="get dense_params right first (its own checks say how): TimeDistributed adds nothing to "
+                    "it, since one Dense(1) serves every timestep, with no factor for the timesteps.",
              details="\n".join(f"    TimeDistributed(Dense(1)) on {t:2d} timesteps of {n} features: Keras counts {c}"
                                for t, c in shared.items()))
 

@@ -25,17 +25,20 @@ def check_shape(exercise, length, name, array, expected, reading):
 
 def check_values(exercise, length, name, array, expected):
     got, holds = np.ravel(array).astype(float), exercise.x_holds if name == "X" else exercise.y_holds
-    if got.shape == expected.ravel().shape and np.allclose(got, expected.ravel(), atol=1e-6):
+    want = expected.ravel()
+    same_size = got.shape == want.shape
+    if same_size and np.allclose(got, want, atol=1e-6):
         return
-    if got.shape == expected.ravel().shape and np.allclose(got, np.arange(length)):
+    if same_size and np.allclose(got, want * length):
         change = "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
+    elif holds == "the sequence":
+        change = "fill it from the sequence [i / length for i in range(length)], then reshape."
     else:
-        change = ("fill it from the sequence [i / length for i in range(length)]"
-                  + ("" if holds == "the sequence" else f": {holds}") + ", then reshape.")
+        change = f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
     fail(f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
          got=np.array2string(got[:10], precision=3) + (" ..." if got.size > 10 else ""),
          expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
-         why=f"the model learns {exercise.y_holds} from {exercise.x_holds}; the data must hold exactly them.",
+         why=f"the model learns {exercise.y_holds} from {exercise.x_holds}, so the data must hold exactly these values.",
          change=change)
 
 

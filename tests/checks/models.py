@@ -1,7 +1,7 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
 import pytest
 
-from tests.support.architecture import comparison_table, describe, layers_of
+from tests.support.architecture import describe, layers_of
 from tests.support.exercises import LENGTHS
 from tests.support.feedback import code_shape, fail, shape_text
 
@@ -12,12 +12,18 @@ def kinds(rows):
             for row in rows]
 
 
-def layer_advice(exercise, got, expected):
+def layer_advice(exercise, rows, expected):
     """Why the first differing layer class matters, and the fix."""
+    got = kinds(rows)
     if len(got) != len(expected):
         return (f"your model has {len(got)} layers after the input; this exercise has {len(expected)}.",
                 "build exactly: " + " -> ".join(expected) + ".")
-    for mine, theirs in zip(got, expected):
+    for i, (mine, theirs) in enumerate(zip(got, expected)):
+        if mine == "Dense" and theirs == "TimeDistributed(Dense)" and i and rows[i - 1].return_sequences is False:
+            return ("your LSTM hands on only its last output, and the Dense after it maps that one "
+                    "vector; this exercise wants an output at every timestep, from one Dense(1) applied "
+                    "to each.",
+                    "give the LSTM return_sequences=True, and wrap the output layer: TimeDistributed(Dense(1)).")
         if mine == "Dense" and theirs == "TimeDistributed(Dense)":
             return ("in Keras 3 a bare Dense after an LSTM that returns every timestep acts on each "
                     "timestep, with the same shape and weights as TimeDistributed(Dense(1)); but this "
@@ -65,16 +71,16 @@ def test_output_shape_matches_y(kata, exercise, length):
         fail(f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
              expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
              change="compare your layers with the expected ones:",
-             details=comparison_table(describe(model), exercise.layers(length)))
+             details=kata.layer_table(exercise, length))
 
 
 def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
     got, expected = describe(kata.built(exercise, 5)), exercise.layers(5)
     if kinds(got) != kinds(expected):
-        why, change = layer_advice(exercise, kinds(got), kinds(expected))
+        why, change = layer_advice(exercise, got, kinds(expected))
         fail(f"{exercise}.build_model(5) has layers {' -> '.join(kinds(got)) or 'none'}.",
              got=" -> ".join(kinds(got)) or "no layers", expected=" -> ".join(kinds(expected)),
-             why=why, change=change, details=comparison_table(got, expected))
+             why=why, change=change, details=kata.layer_table(exercise, 5))
 
 
 def test_lstm_return_sequences(kata, exercise):
@@ -92,7 +98,7 @@ def test_lstm_return_sequences(kata, exercise):
                   "TimeDistributed needs every timestep." if wanted else
                   f"{exercise.pattern} uses only the last output."),
              change=" then ".join(f"LSTM(length{', return_sequences=True' if r else ''})" for r in expected) + ".",
-             details=comparison_table(describe(model), exercise.layers(5)))
+             details=kata.layer_table(exercise, 5))
 
 
 def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise):
@@ -128,9 +134,9 @@ def test_parameter_count(kata, exercise, length):
     got, expected = model.count_params(), exercise.params(length)
     if got != expected:
         fail(f"{exercise}.build_model({length}) has {got:,} parameters.", got=f"{got:,}", expected=f"{expected:,}",
-             why="the count follows from the layers: LSTM 4*units*(units+features+1), Dense units*(inputs+1).",
+             why="the count follows from the layers and their sizes (the bonus exercise parameters.py works it out).",
              change="compare your layers with the expected ones; the first difference is marked:",
-             details=comparison_table(describe(model), exercise.layers(length)))
+             details=kata.layer_table(exercise, length))
 
 
 def test_every_parameter_is_trainable(kata, exercise):

@@ -10,12 +10,16 @@ def fail(called, got, expected, why, change, details=""):
 
 
 def shape_text(shape):
-    return "(" + ", ".join(map(str, shape)) + ")" if isinstance(shape, tuple) else str(shape)
+    if not isinstance(shape, tuple):
+        return str(shape)
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def code_shape(shape, length):
-    """A shape as the learner should write it: (1, length, 1) rather than (1, 5, 1)."""
-    return "(" + ", ".join("length" if size == length else str(size) for size in shape) + \
+    """A shape as the learner should write it, with the sizes the exercises derive from the length:
+    (1, length, 1) rather than (1, 5, 1), (1, (length + 1) // 2, 1) rather than (1, 3, 1)."""
+    derived = {length: "length", (length + 1) // 2: "(length + 1) // 2"}
+    return "(" + ", ".join(derived.get(size, str(size)) if size != 1 else "1" for size in shape) + \
         ("," if len(shape) == 1 else "") + ")"
 
 

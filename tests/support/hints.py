@@ -23,21 +23,27 @@ def hints(exercise):
 
 
 def names(text):
-    """The Python names in a text: 'TimeDistributed', 'return_sequences', ..."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]{3,}", text))
+    """The code names in a text: 'TimeDistributed', 'return_sequences', 'LSTM', not plain words."""
+    return {name for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)
+            if (any(c.isupper() for c in name) or "_" in name) and name != "None"}
 
 
-def first_hint_for(exercise, failure):
-    """(number, total, text) of the hint for the first failure: among the hints about the function
-    it names, the one sharing most names with its 'change:' line; else hint 1."""
+def change_line(failure):
+    return next((line for line in failure.splitlines() if line.strip().startswith("change:")), "")
+
+
+def first_hint_for(exercise, failures):
+    """(number, total, text) of the hint for the failures, first ones counting most: among the hints
+    about the function the first failure names, the one sharing most code names with their 'change:'
+    lines; hint 1 when nothing matches."""
     steps = hints(exercise)
     if not steps:
         return None
-    called = failure.splitlines()[0] if failure else ""
-    change = next((line for line in failure.splitlines() if line.strip().startswith("change:")), "")
+    called = failures[0].splitlines()[0] if failures and failures[0] else ""
     about = [(number, text) for number, (function, text) in enumerate(steps, 1)
-             if function and f"{function}(" in called]
-    if not about:
-        return 1, len(steps), steps[0][1]
-    number, text = max(about, key=lambda step: len(names(step[1]) & names(change)))
+             if function and f"{function}(" in called] or [(1, steps[0][1])]
+
+    def score(step):
+        return sum(len(names(step[1]) & names(change_line(f))) / (rank + 1) for rank, f in enumerate(failures))
+    number, text = max(about, key=score)
     return number, len(steps), text

@@ -53,10 +53,10 @@ KERAS_ADVICE = {
     "No module named 'keras.layers.":
         "Keras 3 keeps every layer directly in keras.layers: from keras.layers import LSTM, Dense.",
     "expected ndim=3, found ndim=2":
-        "an LSTM reads (samples, timesteps, features); the layer before it outputs 2D. Start with "
-        "keras.Input(shape=(timesteps, features)); a 2D input (samples, features) needs "
-        "RepeatVector(timesteps) before the LSTM; an LSTM that feeds another LSTM needs "
-        "return_sequences=True.",
+        "an LSTM reads 3D (samples, timesteps, features), but what reaches it is 2D, with no timesteps "
+        "axis. Where the input itself is one vector per sample, RepeatVector(timesteps) before the LSTM "
+        "makes the timesteps; where it is a sequence, keras.Input(shape=(timesteps, features)) keeps "
+        "them; an LSTM that feeds another LSTM needs return_sequences=True.",
     "expected ndim=2, found ndim=3":
         "RepeatVector repeats one vector (samples, features), but the layer before it passes on every "
         "timestep (samples, timesteps, units). An encoder LSTM before RepeatVector keeps its default "

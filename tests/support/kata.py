@@ -6,7 +6,7 @@ once per (exercise, length) and trained once per exercise, whatever the number o
 import numpy as np
 import pytest
 
-from .architecture import layers_of
+from .architecture import comparison_table, describe, layers_of
 from .feedback import code_shape, fail, shape_text
 from .implementation import Broken, Problem
 from .training import train
@@ -44,6 +44,7 @@ class Kata:
         self.implementation = implementation
         self.seed = seed
         self.cache = {}
+        self.tables_shown = set()
 
     def call(self, exercise, function, length):
         return self.implementation.call(exercise.name, function, length)
@@ -90,6 +91,14 @@ class Kata:
                  why="Keras only knows the shapes, the outputs and the parameter counts once it knows the input.",
                  change=f"start the model with keras.Input(shape={code_shape(exercise.x_shape(length)[1:], length)}).")
         return model
+
+    def layer_table(self, exercise, length):
+        """The learner's layers beside the expected ones, in full the first time a run shows it for
+        an exercise; after that, a pointer to it (the same table three times is a wall)."""
+        if exercise.name in self.tables_shown:
+            return "    (your layers beside the expected ones: see the table above)"
+        self.tables_shown.add(exercise.name)
+        return comparison_table(describe(self.built(exercise, length)), exercise.layers(length))
 
     def compiled(self, exercise, length):
         """The model, with one clear failure, the same for every check that needs it, if it is not compiled."""

@@ -1,7 +1,9 @@
 """What a run says at its end: one line per unstarted exercise, a progress table, the next step."""
 import re
 import textwrap
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 from .exercises import ORDER
 from .hints import first_hint_for, hints
@@ -33,15 +35,20 @@ def points_of(item):
     return marker.args[0] if marker else 1
 
 
-def failure_text(error, implementation):
-    """The learner-facing text of a failed check, or the original report for a fault in the tests."""
+def failure_text(error, implementation, verbose=False):
+    """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata with -v."""
     if isinstance(error, Problem):
         return str(error)
     if "Timeout" in str(error):
         running = implementation.running or "the check"
         return (f"timed out: {running} was still running after the time limit.\n"
                 "  Look for a loop that never ends, or layers far larger than the exercise asks for.")
-    return None
+    if verbose:
+        return None
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return (f"the check itself failed: {type(error).__name__}: {error}\n"
+            f"  at {Path(frame.filename).name} line {frame.lineno}. This is a fault of the kata, not "
+            "of your code as far as the check can tell: please tell your instructor (-v shows the traceback).")
 
 
 @dataclass
@@ -76,7 +83,7 @@ def check_name(outcome):
 def cause(outcome):
     """The message without its numbers: one crash at lengths 5, 3 and 8 (in layers Keras names
     lstm, lstm_1, ...) is one cause."""
-    return re.sub(r"_?[0-9]+", "", outcome.message)
+    return re.sub(r"\s+", " ", re.sub(r"_?[0-9]+", "", outcome.message))
 
 
 def fold(rep, outcomes, verbose):
@@ -108,7 +115,7 @@ def progress(outcomes):
 def state(passed, total, statuses):
     if "broken file" in statuses:
         return "broken file"
-    return "done" if passed == total else "not started" if passed == 0 else "in progress"
+    return "done" if passed == total else "not started" if statuses == {"not started"} else "in progress"
 
 
 def section_lines(outcomes, status, reason=lambda o: o.message):
@@ -142,9 +149,9 @@ def folded_lines(outcomes, terminal):
             same.setdefault(o.exercise, []).append(check_name(o))
         else:
             lines.append(f"{o.name.split('::')[-1]}: {o.message.splitlines()[0]}")
-    for exercise, names in same.items():
-        names = list(dict.fromkeys(names))
-        lines.append(f"{exercise}: {len(names)} more check{'s fail' if len(names) > 1 else ' fails'} with an error shown above "
+    for exercise, checks in same.items():
+        names = list(dict.fromkeys(checks))
+        lines.append(f"{exercise}: {len(checks)} more check{'s fail' if len(checks) > 1 else ' fails'} with an error shown above "
                      f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
     return lines
 
@@ -193,10 +200,11 @@ def summarise(terminal, config):
         if config.getoption("--hints"):
             steps = [(n, len(hints(name)), text) for n, (_, text) in enumerate(hints(name), 1)]
         else:
-            first = next((o.message for o in mine if o.status != "pass"), "")
-            steps = [first_hint_for(name, first)] if hints(name) else []
+            failures = [o.message for o in mine if o.status != "pass"]
+            steps = [first_hint_for(name, failures)] if hints(name) else []
         for number, total, text in steps:
             terminal.write_line(textwrap.fill(f"Hint {number} of {total}: {text}", WIDTH + 8,
                                               initial_indent="  ", subsequent_indent="    "))
     if not config.getoption("--hints"):
-        terminal.write_line(f"More hints: add --hints.  One exercise at a time: add tests/test_{unfinished[0]}.py")
+        terminal.write_line("More hints: add --hints." + (
+            f"  One exercise at a time: add tests/test_{unfinished[0]}.py" if len(table) > 1 else ""))
