@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.support.quiet import import_tensorflow  # noqa: E402
+from tests.support.quiet import stderr_descriptor_silenced  # noqa: E402
 
 RECIPES = [("one_to_one", 1000, 5), ("many_to_one", 500, 1), ("many_to_many", 1000, 1)]  # epochs, batch_size
 
 
 def main():
-    import_tensorflow()
+    with stderr_descriptor_silenced():   # TensorFlow as the tutorial runs it: its default threads
+        import tensorflow  # noqa: F401
     import importlib
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "solutions"))
     for name, epochs, batch in RECIPES:
