@@ -36,7 +36,7 @@ def train(model, X, y, steps=STEPS):
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return i + 1, loss
 
-    @tf.function
+    @tf.function(autograph=False)   # the loop is an explicit tf.while_loop; no converted source files
     def fit():
         return tf.while_loop(lambda i, _: i < steps, step, (tf.constant(0), tf.constant(0.0)))
 
