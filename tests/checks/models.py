@@ -1,7 +1,7 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
 import pytest
 
-from tests.support.architecture import describe, layers_of
+from tests.support.architecture import class_name, describe, layer_name, layers_of
 from tests.support.exercises import LENGTHS
 from tests.support.feedback import code_shape, fail, shape_text
 
@@ -74,6 +74,7 @@ def test_output_shape_matches_y(kata, exercise, length):
              details=kata.layer_table(exercise, length))
 
 
+@pytest.mark.points(4)   # the kata's central idea: which layers, and TimeDistributed where it belongs
 def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
     got, expected = describe(kata.built(exercise, 5)), exercise.layers(5)
     if kinds(got) != kinds(expected):
@@ -83,9 +84,21 @@ def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
              why=why, change=change, details=kata.layer_table(exercise, 5))
 
 
+def test_output_layer_has_no_activation(kata, exercise):
+    last = layers_of(kata.built(exercise, 5))[-1]
+    activation = getattr(getattr(getattr(last, "layer", last), "activation", None), "__name__", "linear")
+    if activation != "linear":
+        fail(f"{exercise}.build_model(5) ends with {layer_name(last)} with activation='{activation}'.",
+             got=f"activation='{activation}'", expected="no activation (linear), as in the tutorial",
+             why="the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
+                 "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
+                 "sums to 1): whether the model learns would depend on luck.",
+             change="remove the activation= argument from the output layer.")
+
+
 def test_lstm_return_sequences(kata, exercise):
     model = kata.built(exercise, 5)
-    got = [layer.return_sequences for layer in layers_of(model) if type(layer).__name__ == "LSTM"]
+    got = [layer.return_sequences for layer in layers_of(model) if class_name(layer) == "LSTM"]
     expected = exercise.lstm_returns_sequences(5)
     if got != expected:
         wanted = expected[0] if expected else None
@@ -103,7 +116,7 @@ def test_lstm_return_sequences(kata, exercise):
 
 def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise):
     model = kata.built(exercise, 5)
-    has = any(type(layer).__name__ == "TimeDistributed" for layer in layers_of(model))
+    has = any(class_name(layer) == "TimeDistributed" for layer in layers_of(model))
     if has != exercise.uses_time_distributed():
         fail(f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
              got="TimeDistributed present" if has else "no TimeDistributed",
@@ -118,7 +131,7 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
 @pytest.mark.parametrize("length", LENGTHS)
 def test_lstm_units_follow_the_length(kata, exercise, length):
     model = kata.built(exercise, length)
-    got, expected = [layer.units for layer in layers_of(model) if type(layer).__name__ == "LSTM"], exercise.lstm_units(length)
+    got, expected = [layer.units for layer in layers_of(model) if class_name(layer) == "LSTM"], exercise.lstm_units(length)
     if got != expected:
         wrong = next((mine for mine, theirs in zip(got, expected) if mine != theirs), None)
         fail(f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
@@ -185,6 +198,7 @@ __all__ = [
     "test_input_shape_is_timesteps_by_features",
     "test_output_shape_matches_y",
     "test_layers_are_the_architecture_of_the_exercise",
+    "test_output_layer_has_no_activation",
     "test_lstm_return_sequences",
     "test_time_distributed_only_where_every_timestep_has_an_output",
     "test_lstm_units_follow_the_length",

@@ -16,9 +16,16 @@ class Row:
         return [self.layer, shape, str(self.params), str(self.return_sequences)]
 
 
+def class_name(layer):
+    """The layer's Keras class name, or 'custom X' for a class of its own that only borrows a name."""
+    import keras
+    name = type(layer).__name__
+    return name if getattr(keras.layers, name, None) is type(layer) else f"custom {name}"
+
+
 def layer_name(layer):
     """'LSTM(5)', 'Dense(1)', 'TimeDistributed(Dense(1))', 'RepeatVector(5)', or the class name."""
-    kind = type(layer).__name__
+    kind = class_name(layer)
     inner = getattr(layer, "layer", None)
     if inner is not None and kind in ("TimeDistributed", "Bidirectional"):
         return f"{kind}({layer_name(inner)})"

@@ -116,6 +116,10 @@ class Implementation:
         except Exception as error:
             return BrokenFile(f"{self._where(error, name)}: {type(error).__name__} while importing: {error}"
                               + keras_advice(error))
+        except pytest.fail.Exception as error:   # pytest-timeout interrupted the import: remember it
+            return BrokenFile(f"timed out: importing {self.path_of(name)} did not finish within the time "
+                              f"limit ({timeout_seconds(error)}).\n  Code at the top level of the file runs "
+                              "on import: move any training or loop into a function, or delete it.")
         finally:
             sys.path.remove(str(self.folder))
             self.running = None
