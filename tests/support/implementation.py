@@ -21,7 +21,7 @@ class Problem(pytest.fail.Exception):
     kind = "failed"
 
     def __init__(self, text):
-        super().__init__(text, pytrace=False)
+        super().__init__(re.sub(r"\x1b\[[0-9;]*m", "", text), pytrace=False)   # no terminal colour codes
 
     def __str__(self):
         return self.msg
