@@ -1,4 +1,4 @@
-"""The tutorial's own training recipes, as it runs them: model.fit for 1000, 500 and 1000 epochs.
+"""The tutorial's own training recipes, as it runs them: model.fit for 1000, 500 and 1000 epochs, verbose=2.
 
 Run by benchmark/speed.py in its own process, so both sides of the comparison pay for
 importing TensorFlow. Prints each model's largest error so the comparison is like for like.
@@ -24,7 +24,7 @@ def main():
         X, y = module.make_dataset(5)
         model = module.build_model(5)
         start = time.perf_counter()
-        model.fit(X, y, epochs=epochs, batch_size=batch, verbose=0)
+        model.fit(X, y, epochs=epochs, batch_size=batch, verbose=2)   # as the tutorial runs it
         error = abs(model.predict(X, verbose=0).ravel() - y.ravel()).max()
         print(f"  {name:<13} {epochs:>5} epochs  {time.perf_counter() - start:6.1f} s"
               f"  largest error {error:.3f}", flush=True)
