@@ -72,14 +72,15 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     rep = yield
+    graded = hasattr(item.module, "EXERCISE")
     if call.excinfo is not None and call.when == "call":
         error = call.excinfo.value
-        verbose = item.config.option.verbose > 0
-        rep.longrepr = report.failure_text(error, item.config.kata.implementation, verbose) or rep.longrepr
+        traceback_wanted = item.config.option.verbose > 0 or not graded
+        rep.longrepr = report.failure_text(error, item.config.kata.implementation, traceback_wanted) or rep.longrepr
         rep.kata_kind = getattr(error, "kind", "failed")
         if isinstance(error, Problem):
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
-    if hasattr(item.module, "EXERCISE") and (rep.when == "call" or not rep.passed):
+    if graded and (rep.when == "call" or not rep.passed):
         outcomes = item.config.kata_outcomes
         outcomes.append(report.Outcome.of(item, rep))
         report.fold(rep, outcomes, item.config.option.verbose > 0)

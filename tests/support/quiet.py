@@ -57,6 +57,7 @@ def preflight_or_exit():
     """Stop with one message and its fix, no traceback, when TensorFlow with Keras 3 cannot run here."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")   # oneDNN's kernels can vary in the last digits
     with stderr_descriptor_silenced():
         problem = preflight_problem()
     if problem:
