@@ -76,7 +76,7 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None and call.when == "call":
         error = call.excinfo.value
         traceback_wanted = item.config.option.verbose > 0 or not graded
-        rep.longrepr = report.failure_text(error, item.config.kata.implementation, traceback_wanted) or rep.longrepr
+        rep.longrepr = report.failure_text(error, traceback_wanted) or rep.longrepr
         rep.kata_kind = getattr(error, "kind", "failed")
         if isinstance(error, Problem):
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]

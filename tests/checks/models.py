@@ -1,7 +1,8 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
 import pytest
 
-from tests.support.architecture import class_name, describe, layer_name, layers_of
+from tests.support.architecture import (class_name, describe, layer_name, layers_of, output_activation,
+                                        trainable_count)
 from tests.support.exercises import LENGTHS
 from tests.support.feedback import code_shape, fail, shape_text
 
@@ -85,10 +86,10 @@ def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
 
 
 def test_output_layer_has_no_activation(kata, exercise):
-    last = layers_of(kata.built(exercise, 5))[-1]
-    activation = getattr(getattr(getattr(last, "layer", last), "activation", None), "__name__", "linear")
+    model = kata.built(exercise, 5)
+    activation = output_activation(model)
     if activation != "linear":
-        fail(f"{exercise}.build_model(5) ends with {layer_name(last)} with activation='{activation}'.",
+        fail(f"{exercise}.build_model(5) ends with {layer_name(layers_of(model)[-1])} with activation='{activation}'.",
              got=f"activation='{activation}'", expected="no activation (linear), as in the tutorial",
              why="the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
                  "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
@@ -154,7 +155,7 @@ def test_parameter_count(kata, exercise, length):
 
 def test_every_parameter_is_trainable(kata, exercise):
     model = kata.built(exercise, 5)
-    trainable = sum(int(v.numpy().size) for v in model.trainable_weights)
+    trainable = trainable_count(model)
     if trainable != model.count_params():
         fail(f"{exercise}.build_model(5) has {model.count_params() - trainable} frozen parameters.",
              got=f"{trainable} trainable of {model.count_params()}", expected="all trainable",

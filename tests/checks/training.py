@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from tests.support.architecture import layer_name, layers_of
+from tests.support.architecture import layer_name, layers_of, output_activation, trainable_count
 from tests.support.feedback import fail
 from tests.support.training import TOLERANCE, predictions_table
 
@@ -17,7 +17,7 @@ CANNOT_REACH = {
 def likely_cause(model):
     """What to change: the output layer's activation when it is not linear, else the usual suspects."""
     last = layers_of(model)[-1]
-    activation = getattr(getattr(getattr(last, "layer", last), "activation", None), "__name__", "linear")
+    activation = output_activation(model)
     if activation != "linear":
         reason = CANNOT_REACH.get(activation, f"{activation} bends the output")
         return (f"the output layer {layer_name(last)} has activation='{activation}': {reason}. "
@@ -26,7 +26,7 @@ def likely_cause(model):
     if optimizer != "Adam":
         return (f"the optimizer is {optimizer}: with the tests' training budget, as in the tutorial, "
                 "Adam reaches the targets. Use optimizer='adam'.")
-    if model.count_params() != sum(int(v.numpy().size) for v in model.trainable_weights):
+    if model.count_params() != trainable_count(model):
         return "some layers are frozen (trainable=False): remove that, so every weight can learn."
     return ("look for an output activation that cannot reach the targets (softmax, relu, "
             "sigmoid), frozen layers, or a loss other than mean squared error.")

@@ -45,6 +45,17 @@ def layers_of(model):
     return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
 
 
+def output_activation(model):
+    """The name of the last layer's activation (of the layer TimeDistributed wraps): 'linear' if none."""
+    last = layers_of(model)[-1]
+    return getattr(getattr(getattr(last, "layer", last), "activation", None), "__name__", "linear")
+
+
+def trainable_count(model):
+    """How many of the model's parameters training may change."""
+    return sum(int(v.numpy().size) for v in model.trainable_weights)
+
+
 def describe(model):
     return [Row(layer_name(layer), output_shape(layer), layer.count_params() if layer.built else 0,
                 getattr(layer, "return_sequences", "-"))

@@ -84,7 +84,6 @@ class Implementation:
         self.label = label.rstrip("/") + "/"
         self.modules = {}
         self.tips = set()
-        self.running = None  # what the learner's code is doing now, for the timeout message
         self.timed_out = {}  # (module, function) -> the Broken of its first timeout: not called again
 
     def path_of(self, module):
@@ -106,7 +105,6 @@ class Implementation:
         spec = importlib.util.spec_from_file_location(f"kata_{name}", path)
         module = importlib.util.module_from_spec(spec)
         sys.path.insert(0, str(self.folder))
-        self.running = f"importing {self.path_of(name)}"
         try:
             with warnings.catch_warnings(record=True):
                 spec.loader.exec_module(module)
@@ -122,7 +120,6 @@ class Implementation:
                               "on import: move any training or loop into a function, or delete it.")
         finally:
             sys.path.remove(str(self.folder))
-            self.running = None
         return module
 
     def _where(self, error, module):
@@ -147,7 +144,6 @@ class Implementation:
                          f"The tests call {shown}; keep the name and arguments of the stub.")
         if (module, function) in self.timed_out:
             raise Broken(str(self.timed_out[module, function]) + f"\n  Not calling {shown} as well.")
-        self.running = f"{shown} in {self.path_of(module)}"
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -169,8 +165,6 @@ class Implementation:
         except Exception as error:
             raise Broken(f"{shown} raised {type(error).__name__}: {error}\n"
                          f"  at {self._where(error, module)}" + keras_advice(error)) from None
-        finally:
-            self.running = None
         if any("input_shape" in str(w.message) for w in caught):
             self.tips.add("You pass input_shape= to a layer. That works, but Keras 3 prefers "
                           "keras.Input(shape=(timesteps, features)) as the first layer.")

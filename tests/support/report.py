@@ -25,9 +25,13 @@ def exercise_of(item):
     return str(getattr(item.module, "EXERCISE", "other"))
 
 
+def rank(exercise):
+    """The exercise's place in the README's order; anything else after them."""
+    return ORDER.index(exercise) if exercise in ORDER else len(ORDER)
+
+
 def exercise_rank(item):
-    name = exercise_of(item)
-    return ORDER.index(name) if name in ORDER else len(ORDER)
+    return rank(exercise_of(item))
 
 
 def points_of(item):
@@ -35,15 +39,16 @@ def points_of(item):
     return marker.args[0] if marker else 1
 
 
-def failure_text(error, implementation, verbose=False):
-    """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata with -v."""
+def failure_text(error, traceback_wanted=False):
+    """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata
+    when a traceback is wanted. A timeout in the learner's code is already a Problem naming the call
+    (see Implementation.call); one elsewhere in a check is named here."""
     if isinstance(error, Problem):
         return str(error)
     if "Timeout" in str(error):
-        running = implementation.running or "the check"
-        return (f"timed out: {running} was still running after the time limit.\n"
+        return ("timed out: the check was still running after the time limit.\n"
                 "  Look for a loop that never ends, or layers far larger than the exercise asks for.")
-    if verbose:
+    if traceback_wanted:
         return None
     frame = traceback.extract_tb(error.__traceback__)[-1]
     return (f"the check itself failed: {type(error).__name__}: {error}\n"
@@ -109,7 +114,7 @@ def progress(outcomes):
     for outcome in outcomes:
         passed, total = table.get(outcome.exercise, (0, 0))
         table[outcome.exercise] = (passed + (outcome.status == "pass"), total + 1)
-    return dict(sorted(table.items(), key=lambda kv: ORDER.index(kv[0]) if kv[0] in ORDER else 99))
+    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))
 
 
 def state(passed, total, statuses):
@@ -118,9 +123,9 @@ def state(passed, total, statuses):
     return "done" if passed == total else "not started" if statuses == {"not started"} else "in progress"
 
 
-def section_lines(outcomes, status, reason=lambda o: o.message):
-    """Each distinct reason once, for the checks with that status."""
-    return list(dict.fromkeys(reason(o) for o in outcomes if o.status == status))
+def section_lines(outcomes, status):
+    """Each distinct message once, for the checks with that status."""
+    return list(dict.fromkeys(o.message for o in outcomes if o.status == status))
 
 
 def not_started_lines(outcomes):
