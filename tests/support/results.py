@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .exercises import ORDER
-from .report import exercise_of, points_of
+from .report import exercise_of, points_of, rank
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = 3
@@ -131,9 +131,11 @@ class ResultsWriter:
         source = config.getoption("--expected-fingerprint") or os.environ.get(FINGERPRINT_VARIABLE)
         self.expected = load_expected(source) if source else None
         self.results = None
+        self.prints = None   # the graded files' fingerprint: taken before the checks run and again at the end
 
     def pytest_collection_finish(self, session):
         self.items = [(item, points_of(item)) for item in session.items if hasattr(item.module, "EXERCISE")]
+        self.prints = fingerprint()
         self.write(self.collect(finished=False))     # every check's max_score, before any runs
 
     def pytest_runtest_logfinish(self):
@@ -142,6 +144,7 @@ class ResultsWriter:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
         completed = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        self.prints = fingerprint()
         self.results = self.collect(finished=completed)
         self.write(self.results)
         if self.config.getoption("--grade") and exitstatus == pytest.ExitCode.TESTS_FAILED:
@@ -160,7 +163,7 @@ class ResultsWriter:
         collected = {item.nodeid for item, _ in self.items}
         tests = ([graded.get(item.nodeid) or not_reached(item, points) for item, points in self.items]
                  + [entry for name, entry in graded.items() if name not in collected])
-        prints = fingerprint()
+        prints = self.prints or fingerprint()
         problems = differences(self.expected, prints) if self.expected else []
         status, message = overall(list(graded.values()), problems, finished)
         return {"version": VERSION, "status": status, "message": message,
@@ -192,7 +195,7 @@ def by_exercise(tests):
     for test in tests:
         score, most = table.get(test["exercise"], (0, 0))
         table[test["exercise"]] = (score + test["score"], most + test["max_score"])
-    return dict(sorted(table.items(), key=lambda kv: task_id(kv[0]) or len(ORDER) + 1))
+    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))
 
 
 def score_lines(terminal, results):
