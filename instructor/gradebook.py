@@ -19,6 +19,7 @@ tests are kept in the row for the instructor to judge.
 import argparse
 import contextlib
 import csv
+import io
 import json
 import os
 import shutil
@@ -30,7 +31,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from tests.support.results import GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id
+from tests.support.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
+                                   write_whole)
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")
@@ -166,16 +168,8 @@ def row_of(results):
             "max_score": results["max_score"], "status": results["status"], "reason": reason_of(results)}
 
 
-def replace(path, write):
-    """Write a file whole or not at all: a gradebook stopped mid-way leaves every earlier file intact."""
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", newline="") as file:
-        write(file)
-    os.replace(partial, path)
-
-
 def write_json(path, data):
-    replace(path, lambda file: file.write(json.dumps(data, indent=2) + "\n"))
+    write_whole(path, json.dumps(data, indent=2) + "\n")   # a gradebook stopped mid-way leaves every earlier file intact
 
 
 def write_csv(path, rows):
@@ -184,12 +178,12 @@ def write_csv(path, rows):
                        key=lambda name: (task_id(name) or 99, name))
     most = max((row["max_score"] or 0 for row in rows), default=0)
 
-    def write(file):
-        writer = csv.DictWriter(file, ["student", *exercises, "total", "max_score", "status", "reason"])
-        writer.writeheader()
-        for row in sorted(rows, key=lambda row: row["student"]):
-            writer.writerow({name: 0 for name in exercises} | row | {"max_score": row["max_score"] or most})
-    replace(path, write)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, ["student", *exercises, "total", "max_score", "status", "reason"])
+    writer.writeheader()
+    for row in sorted(rows, key=lambda row: row["student"]):
+        writer.writerow({name: 0 for name in exercises} | row | {"max_score": row["max_score"] or most})
+    write_whole(path, text.getvalue())
 
 
 def grade_all(submissions, out, options):

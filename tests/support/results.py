@@ -174,13 +174,18 @@ class ResultsWriter:
                 "tests": tests}
 
     def write(self, results):
-        if not self.path:
-            return
-        path = Path(self.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(results, indent=2) + "\n")
-        os.replace(partial, path)       # never a half-written file, even if the run is killed
+        if self.path:
+            write_whole(self.path, json.dumps(results, indent=2) + "\n")
+
+
+def write_whole(path, text):
+    """Write a file whole or not at all: never a half-written file, even if the run is killed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w", newline="") as file:
+        file.write(text)
+    os.replace(partial, path)
 
 
 def versions():
