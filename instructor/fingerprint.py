@@ -8,7 +8,7 @@ run whose graded files differ ends with status "error" naming each changed, miss
 """
 import json
 
-from tests.support.results import ROOT, fingerprint
+from kata.results import ROOT, fingerprint
 
 if __name__ == "__main__":
     print(json.dumps(fingerprint(ROOT), indent=2))

@@ -31,7 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from tests.support.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
+from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ import pytest
 
 from instructor.tests import submissions
 from instructor.tests.runs import exercise_of, gradebook
-from tests.support.results import NOT_REACHED, OUTPUT_LIMIT, TRUNCATED
+from kata.results import NOT_REACHED, OUTPUT_LIMIT, TRUNCATED
 
 SLOW = pytest.mark.timeout(600)   # one gradebook run for the whole module, in the first test's setup
 BATCH = [submissions.solved, submissions.missing_module, submissions.prints_megabytes,

@@ -40,7 +40,7 @@ class Graded:
 def grade(folder, exercises, xml, time_limit=TIME_LIMIT):
     """pytest --impl=folder on the exercises' test files, as a learner would run it."""
     command = [sys.executable, "-m", "pytest", f"--impl={folder}", f"--junitxml={xml}",
-               f"--timeout={time_limit}", "-q"] + [f"tests/test_{exercise}.py" for exercise in exercises]
+               f"--time-limit={time_limit}", "-q"] + [f"tests/test_{exercise}.py" for exercise in exercises]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **QUIET_TF}, timeout=600)
     if not xml.is_file():

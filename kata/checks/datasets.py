@@ -1,26 +1,21 @@
 """make_dataset(length): X and y as numpy arrays of the shapes Keras expects, holding the sequence."""
 import numpy as np
-import pytest
 
-from tests.support.exercises import LENGTHS
-from tests.support.feedback import axes_text, fail, shape_diagnosis, shape_text
-
-
-WHY = {
-    "X": "Keras reads X as {axes}; that choice is what makes this {pattern}.",
-    "y": "the model outputs {output}, and y must hold its targets in that same shape. Keras does not "
-         "stop a y of another shape: it quietly adds or broadcasts axes, so fit() runs and the mistake hides.",
-}
+from ..advice import WHY_SHAPE, axes_text, shape_diagnosis
+from ..feedback import fail, shape_text
+from ..registry import LENGTHS
+from . import check
 
 
 def check_shape(exercise, length, name, array, expected, reading):
     if array.shape != expected:
-        fail(f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
+        cause, change = shape_diagnosis(array.shape, expected, length, name)
+        fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
              got=shape_text(array.shape),
              expected=f"{shape_text(expected)}: {reading.format(n=length)}",
-             why=WHY[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:]),
+             why=WHY_SHAPE[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:]),
                                   axes=axes_text(expected)),
-             change=shape_diagnosis(array.shape, expected, length, name))
+             change=change)
 
 
 def check_values(exercise, length, name, array, expected):
@@ -29,52 +24,45 @@ def check_values(exercise, length, name, array, expected):
     same_size = got.shape == want.shape
     if same_size and np.allclose(got, want, atol=1e-6):
         return
-    if same_size and np.allclose(got, want * length):
+    cause = "values_not_divided" if same_size and np.allclose(got, want * length) else "wrong_values"
+    if cause == "values_not_divided":
         change = "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
     elif holds == "the sequence":
         change = "fill it from the sequence [i / length for i in range(length)], then reshape."
     else:
         change = f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
-    fail(f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
+    fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
          got=np.array2string(got[:10], precision=3) + (" ..." if got.size > 10 else ""),
          expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
          why=f"the model learns {exercise.y_holds} from {exercise.x_holds}, so the data must hold exactly these values.",
          change=change)
 
 
+@check("dataset")
 def test_make_dataset_returns_X_and_y_as_numpy_arrays(kata, exercise):
     X, y = kata.dataset(exercise, 5)
     assert isinstance(X, np.ndarray) and isinstance(y, np.ndarray)
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("dataset", lengths=LENGTHS)
 def test_X_has_shape_samples_timesteps_features(kata, exercise, length):
     X, _ = kata.dataset(exercise, length)
     check_shape(exercise, length, "X", X, exercise.x_shape(length), exercise.x_reading)
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("dataset", lengths=LENGTHS)
 def test_y_has_the_shape_of_the_model_output(kata, exercise, length):
     _, y = kata.dataset(exercise, length)
     check_shape(exercise, length, "y", y, exercise.y_shape(length), exercise.y_reading)
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("dataset", lengths=LENGTHS)
 def test_X_holds_the_sequence(kata, exercise, length):
     X, _ = kata.dataset(exercise, length)
     check_values(exercise, length, "X", X, exercise.canonical(length)[0])
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("dataset", lengths=LENGTHS)
 def test_y_holds_the_sequence(kata, exercise, length):
     _, y = kata.dataset(exercise, length)
     check_values(exercise, length, "y", y, exercise.canonical(length)[1])
-
-
-__all__ = [
-    "test_make_dataset_returns_X_and_y_as_numpy_arrays",
-    "test_X_has_shape_samples_timesteps_features",
-    "test_y_has_the_shape_of_the_model_output",
-    "test_X_holds_the_sequence",
-    "test_y_holds_the_sequence",
-]

@@ -56,6 +56,18 @@ def trainable_count(model):
     return sum(int(v.numpy().size) for v in model.trainable_weights)
 
 
+def family(layer):
+    """The layer's class without sizes, as the registry writes it: 'LSTM', 'TimeDistributed(Dense)'."""
+    kind, inner = class_name(layer), getattr(layer, "layer", None)
+    return f"{kind}({family(inner)})" if inner is not None and kind in ("TimeDistributed", "Bidirectional") else kind
+
+
+def expected_rows(exercise, length):
+    return [Row(row.layer.name(), row.output, row.params,
+                "-" if row.layer.return_sequences is None else row.layer.return_sequences)
+            for row in exercise.layers(length)]
+
+
 def describe(model):
     return [Row(layer_name(layer), output_shape(layer), layer.count_params() if layer.built else 0,
                 getattr(layer, "return_sequences", "-"))

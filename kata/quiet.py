@@ -66,7 +66,8 @@ def preflight_or_exit():
 
 
 def import_tensorflow():
-    """Import TensorFlow and Keras without their log lines (after preflight_or_exit)."""
+    """Import TensorFlow and Keras without their log lines (after preflight_or_exit), running no op:
+    a process that has run a TensorFlow op must not fork (see kata/forkserver.py)."""
     with stderr_descriptor_silenced():
         import keras
         import tensorflow as tf
@@ -74,10 +75,20 @@ def import_tensorflow():
         # of float sums (and so the last digits of a prediction) can vary from run to run.
         tf.config.threading.set_intra_op_parallelism_threads(1)
         tf.config.threading.set_inter_op_parallelism_threads(1)
-        tf.constant(0.0) + 1.0  # the first operation logs too
+    quiet_loggers(tf, keras)
+    return tf, keras
+
+
+def first_op_quietly():
+    """Run a first TensorFlow op with file descriptor 2 silenced: the first one logs too."""
+    import tensorflow as tf
+    with stderr_descriptor_silenced():
+        tf.constant(0.0) + 1.0
+
+
+def quiet_loggers(tf, keras):
     tf.get_logger().setLevel(logging.ERROR)
     logging.getLogger("absl").setLevel(logging.ERROR)
     keras.utils.disable_interactive_logging()
     warnings.filterwarnings("ignore", module=r"keras(\.|$)")
     warnings.filterwarnings("ignore", module=r"tensorflow(\.|$)")
-    return tf, keras

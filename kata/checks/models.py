@@ -1,61 +1,24 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
-import pytest
-
-from tests.support.architecture import (class_name, describe, layer_name, layers_of, output_activation,
-                                        trainable_count)
-from tests.support.exercises import LENGTHS
-from tests.support.feedback import code_shape, fail, shape_text
-
-
-def kinds(rows):
-    """Layer classes without sizes: ['LSTM', 'TimeDistributed(Dense)']."""
-    return [row.layer.split("(")[0] + ("(Dense)" if row.layer.startswith("TimeDistributed(Dense") else "")
-            for row in rows]
+from ..advice import layer_advice
+from ..architecture import class_name, family, layer_name, layers_of, output_activation, trainable_count
+from ..feedback import code_shape, fail, shape_text
+from ..registry import LENGTHS
+from . import check
 
 
-def layer_advice(exercise, rows, expected):
-    """Why the first differing layer class matters, and the fix."""
-    got = kinds(rows)
-    if len(got) != len(expected):
-        return (f"your model has {len(got)} layers after the input; this exercise has {len(expected)}.",
-                "build exactly: " + " -> ".join(expected) + ".")
-    for i, (mine, theirs) in enumerate(zip(got, expected)):
-        if mine == "Dense" and theirs == "TimeDistributed(Dense)" and i and rows[i - 1].return_sequences is False:
-            return ("your LSTM hands on only its last output, and the Dense after it maps that one "
-                    "vector; this exercise wants an output at every timestep, from one Dense(1) applied "
-                    "to each.",
-                    "give the LSTM return_sequences=True, and wrap the output layer: TimeDistributed(Dense(1)).")
-        if mine == "Dense" and theirs == "TimeDistributed(Dense)":
-            return ("in Keras 3 a bare Dense after an LSTM that returns every timestep acts on each "
-                    "timestep, with the same shape and weights as TimeDistributed(Dense(1)); but this "
-                    "exercise is about applying one Dense layer to every timestep explicitly.",
-                    "wrap it as TimeDistributed(Dense(1)).")
-        if mine == "TimeDistributed(Dense)" and theirs == "Dense":
-            return (f"in {exercise.pattern} the LSTM's last output is one vector, and one Dense layer "
-                    "maps it to the whole output at once; TimeDistributed is for many-to-many.",
-                    "use a plain Dense layer here, not TimeDistributed(...).")
-        if mine in ("GRU", "SimpleRNN") and theirs == "LSTM":
-            return (f"{mine} is another recurrent layer, with other gates and another weight count; "
-                    f"{exercise.pattern} here, as in the tutorial, is built as " + " -> ".join(expected) + ".",
-                    f"replace {mine}(length) with LSTM(length).")
-        if mine != theirs:
-            return (f"{exercise.pattern} is built as " + " -> ".join(expected) + ".",
-                    f"replace {mine} with {theirs}.")
-    return "", ""
-
-
+@check("model")
 def test_build_model_returns_a_keras_model(kata, exercise):
     import keras
     assert isinstance(kata.model(exercise, 5), keras.Model)
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("model", lengths=LENGTHS)
 def test_input_shape_is_timesteps_by_features(kata, exercise, length):
     model = kata.built(exercise, length)
     got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(length)[1:]
     if got != expected:
         hard_coded = length != 5 and 5 in got[1:] and 5 not in expected
-        fail(f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
+        fail(f"{exercise.name}.{'input_length_hard_coded' if hard_coded else 'input_shape'}", f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
              expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
                       + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
              why="the model's input must match X from make_dataset, without its samples axis.",
@@ -64,32 +27,35 @@ def test_input_shape_is_timesteps_by_features(kata, exercise, length):
                                 f"(or give the first layer input_shape={code_shape(expected[1:], length)}).")
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("model", lengths=LENGTHS)
 def test_output_shape_matches_y(kata, exercise, length):
     model = kata.built(exercise, length)
     got, expected = tuple(model.outputs[0].shape), (None,) + exercise.y_shape(length)[1:]
     if got != expected:
-        fail(f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
+        fail(f"{exercise.name}.output_shape", f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
              expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
              change="compare your layers with the expected ones:",
              details=kata.layer_table(exercise, length))
 
 
-@pytest.mark.points(4)   # the kata's central idea: which layers, and TimeDistributed where it belongs
+@check("model", points=4)   # the kata's central idea: which layers, and TimeDistributed where it belongs
 def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
-    got, expected = describe(kata.built(exercise, 5)), exercise.layers(5)
-    if kinds(got) != kinds(expected):
-        why, change = layer_advice(exercise, got, kinds(expected))
-        fail(f"{exercise}.build_model(5) has layers {' -> '.join(kinds(got)) or 'none'}.",
-             got=" -> ".join(kinds(got)) or "no layers", expected=" -> ".join(kinds(expected)),
+    layers = layers_of(kata.built(exercise, 5))
+    got, expected = [family(layer) for layer in layers], exercise.families()
+    if got != expected:
+        cause, why, change = layer_advice(exercise.pattern, got, expected,
+                                          [getattr(layer, "return_sequences", None) for layer in layers])
+        fail(f"{exercise.name}.{cause}", f"{exercise}.build_model(5) has layers {' -> '.join(got) or 'none'}.",
+             got=" -> ".join(got) or "no layers", expected=" -> ".join(expected),
              why=why, change=change, details=kata.layer_table(exercise, 5))
 
 
+@check("model")
 def test_output_layer_has_no_activation(kata, exercise):
     model = kata.built(exercise, 5)
     activation = output_activation(model)
     if activation != "linear":
-        fail(f"{exercise}.build_model(5) ends with {layer_name(layers_of(model)[-1])} with activation='{activation}'.",
+        fail(f"{exercise.name}.output_activation", f"{exercise}.build_model(5) ends with {layer_name(layers_of(model)[-1])} with activation='{activation}'.",
              got=f"activation='{activation}'", expected="no activation (linear), as in the tutorial",
              why="the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
                  "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
@@ -97,13 +63,14 @@ def test_output_layer_has_no_activation(kata, exercise):
              change="remove the activation= argument from the output layer.")
 
 
+@check("model")
 def test_lstm_return_sequences(kata, exercise):
     model = kata.built(exercise, 5)
     got = [layer.return_sequences for layer in layers_of(model) if class_name(layer) == "LSTM"]
     expected = exercise.lstm_returns_sequences(5)
     if got != expected:
         wanted = expected[0] if expected else None
-        fail(f"{exercise}.build_model(5): LSTM return_sequences is {got if len(got) != 1 else got[0]}.",
+        fail(f"{exercise.name}.return_sequences", f"{exercise}.build_model(5): LSTM return_sequences is {got if len(got) != 1 else got[0]}.",
              got=f"return_sequences={got}", expected=f"return_sequences={expected}",
              why="with return_sequences=True the LSTM outputs every timestep (samples, timesteps, units); "
                  "without it only the last one (samples, units). " +
@@ -115,11 +82,12 @@ def test_lstm_return_sequences(kata, exercise):
              details=kata.layer_table(exercise, 5))
 
 
+@check("model")
 def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise):
     model = kata.built(exercise, 5)
     has = any(class_name(layer) == "TimeDistributed" for layer in layers_of(model))
     if has != exercise.uses_time_distributed():
-        fail(f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
+        fail(f"{exercise.name}.{'time_distributed_not_wanted' if has else 'time_distributed_missing'}", f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
              got="TimeDistributed present" if has else "no TimeDistributed",
              expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
              why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. "
@@ -129,35 +97,36 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
              else "use a plain Dense layer.")
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("model", lengths=LENGTHS)
 def test_lstm_units_follow_the_length(kata, exercise, length):
     model = kata.built(exercise, length)
     got, expected = [layer.units for layer in layers_of(model) if class_name(layer) == "LSTM"], exercise.lstm_units(length)
     if got != expected:
         wrong = next((mine for mine, theirs in zip(got, expected) if mine != theirs), None)
-        fail(f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
+        fail(f"{exercise.name}.lstm_units", f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
              expected=" then ".join(f"LSTM({units})" for units in expected),
              why="the tutorial gives each LSTM as many units as the sequence has values.",
              change=f"LSTM(length) rather than LSTM({wrong}): use the length argument." if wrong is not None
              else "use exactly " + " then ".join(["LSTM(length)"] * len(expected)) + ".")
 
 
-@pytest.mark.parametrize("length", LENGTHS)
+@check("model", lengths=LENGTHS)
 def test_parameter_count(kata, exercise, length):
     model = kata.built(exercise, length)
     got, expected = model.count_params(), exercise.params(length)
     if got != expected:
-        fail(f"{exercise}.build_model({length}) has {got:,} parameters.", got=f"{got:,}", expected=f"{expected:,}",
+        fail(f"{exercise.name}.parameter_count", f"{exercise}.build_model({length}) has {got:,} parameters.", got=f"{got:,}", expected=f"{expected:,}",
              why="the count follows from the layers and their sizes (the bonus exercise parameters.py works it out).",
              change="compare your layers with the expected ones; the first difference is marked:",
              details=kata.layer_table(exercise, length))
 
 
+@check("model")
 def test_every_parameter_is_trainable(kata, exercise):
     model = kata.built(exercise, 5)
     trainable = trainable_count(model)
     if trainable != model.count_params():
-        fail(f"{exercise}.build_model(5) has {model.count_params() - trainable} frozen parameters.",
+        fail(f"{exercise.name}.frozen_layers", f"{exercise}.build_model(5) has {model.count_params() - trainable} frozen parameters.",
              got=f"{trainable} trainable of {model.count_params()}", expected="all trainable",
              why="a frozen layer (trainable=False) cannot learn the sequence.",
              change="remove trainable=False.")
@@ -175,36 +144,22 @@ def loss_name(loss):
     return getattr(getattr(loss, "fn", loss), "__name__", type(loss).__name__)
 
 
+@check("model")
 def test_compiled_with_mean_squared_error(kata, exercise):
     loss = kata.compiled(exercise, 5).loss
     if loss is None or loss_name(loss) != "mean_squared_error":
-        fail(f"{exercise}.build_model(5) is compiled with loss {loss_name(loss) if loss else 'None'}.",
+        fail(f"{exercise.name}.loss", f"{exercise}.build_model(5) is compiled with loss {loss_name(loss) if loss else 'None'}.",
              got=str(loss_name(loss)) if loss else "no loss", expected="mean squared error",
              why="the tutorial measures the error as mean squared error: it weighs "
                  "a large miss most, which pulls every step towards its target.",
              change="model.compile(loss='mean_squared_error', optimizer='adam').")
 
 
+@check("model")
 def test_compiled_with_adam(kata, exercise):
     optimizer = kata.compiled(exercise, 5).optimizer
     if type(optimizer).__name__ != "Adam":
-        fail(f"{exercise}.build_model(5) is compiled with optimizer {type(optimizer).__name__}.",
+        fail(f"{exercise.name}.optimizer", f"{exercise}.build_model(5) is compiled with optimizer {type(optimizer).__name__}.",
              got=type(optimizer).__name__, expected="Adam",
              why="the tutorial trains with Adam; the graded training keeps your optimizer's family.",
              change="model.compile(loss='mean_squared_error', optimizer='adam').")
-
-
-__all__ = [
-    "test_build_model_returns_a_keras_model",
-    "test_input_shape_is_timesteps_by_features",
-    "test_output_shape_matches_y",
-    "test_layers_are_the_architecture_of_the_exercise",
-    "test_output_layer_has_no_activation",
-    "test_lstm_return_sequences",
-    "test_time_distributed_only_where_every_timestep_has_an_output",
-    "test_lstm_units_follow_the_length",
-    "test_parameter_count",
-    "test_every_parameter_is_trainable",
-    "test_compiled_with_mean_squared_error",
-    "test_compiled_with_adam",
-]

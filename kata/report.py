@@ -1,13 +1,12 @@
 """What a run says at its end: one line per unstarted exercise, a progress table, the next step."""
-import re
 import textwrap
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exercises import ORDER
+from .feedback import Failed
 from .hints import first_hint_for, hints
-from .implementation import Problem
+from .registry import ORDER, rank
 
 WIDTH = 72
 SHOWN_PER_EXERCISE = 5   # full failure messages per exercise, one per check; the rest are listed by name
@@ -21,13 +20,25 @@ CATEGORIES = {
 }
 
 
+OUTPUT_SHOWN = 1500      # characters of the learner's own output shown under a failing check
+
+
+def graded(item):
+    return hasattr(getattr(item, "module", None), "EXERCISE")
+
+
 def exercise_of(item):
     return str(getattr(item.module, "EXERCISE", "other"))
 
 
-def rank(exercise):
-    """The exercise's place in the README's order; anything else after them."""
-    return ORDER.index(exercise) if exercise in ORDER else len(ORDER)
+def printed(answers):
+    """What the learner's code printed in the calls a check read, each call's output once."""
+    return "".join(dict.fromkeys(answer.output for answer in answers if answer.output))
+
+
+def printed_section(output):
+    text = output if len(output) <= OUTPUT_SHOWN else output[:OUTPUT_SHOWN] + "\n[... cut]"
+    return "\n  your code printed:\n" + "\n".join("    " + line for line in text.rstrip().splitlines())
 
 
 def exercise_rank(item):
@@ -42,8 +53,8 @@ def points_of(item):
 def failure_text(error, traceback_wanted=False):
     """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata
     when a traceback is wanted. A timeout in the learner's code is already a Problem naming the call
-    (see Implementation.call); one elsewhere in a check is named here."""
-    if isinstance(error, Problem):
+    (see kata/answers.py); one elsewhere in a check is named here."""
+    if isinstance(error, Failed):
         return str(error)
     if "Timeout" in str(error):
         return ("timed out: the check was still running after the time limit.\n"
@@ -66,6 +77,7 @@ class Outcome:
     message: str
     output: str
     points: int
+    feedback: object = None     # the Feedback record of a failed check, when it has one
 
     @classmethod
     def of(cls, item, rep):
@@ -77,7 +89,8 @@ class Outcome:
             status = getattr(rep, "kata_kind", "fail")
         status = "fail" if status in ("failed", "broken", "also failed") else status
         message = "" if rep.passed else (rep.longreprtext or "")
-        return cls(item.nodeid, exercise_of(item), status, message, rep.capstdout, points_of(item))
+        return cls(item.nodeid, exercise_of(item), status, message, getattr(rep, "kata_output", ""),
+                   points_of(item), getattr(rep, "kata_feedback", None))
 
 
 def check_name(outcome):
@@ -86,9 +99,9 @@ def check_name(outcome):
 
 
 def cause(outcome):
-    """The message without its numbers: one crash at lengths 5, 3 and 8 (in layers Keras names
-    lstm, lstm_1, ...) is one cause."""
-    return re.sub(r"\s+", " ", re.sub(r"_?[0-9]+", "", outcome.message))
+    """The feedback's cause id: one crash at lengths 5, 3 and 8 is one cause. A failure without a
+    record (a fault of the kata) is its own."""
+    return outcome.feedback.cause if outcome.feedback else outcome.message
 
 
 def fold(rep, outcomes, verbose):
@@ -132,13 +145,12 @@ def not_started_lines(outcomes):
     """One line per file whose functions are still stubs."""
     functions = {}
     for outcome in outcomes:
-        if outcome.status == "not started":
-            head = outcome.message.split(" - ")[0]            # not started: exercises/x.py f()
-            path, function = head.removeprefix("not started: ").rsplit(" ", 1)
+        if outcome.status == "not started" and outcome.feedback:
+            path, function = outcome.feedback.file, outcome.feedback.cause.split(".")[1]   # <exercise>.<function>.not_started
             functions.setdefault(path, [])
             if function not in functions[path]:
                 functions[path].append(function)
-    return [f"not started: {path} {', '.join(fs)} - see the TODO in its docstring"
+    return [f"not started: {path} {', '.join(f + '()' for f in fs)} - see the TODO in its docstring"
             for path, fs in functions.items()]
 
 
@@ -169,11 +181,17 @@ def next_step(name, statuses, label):
     return "read its first failure above, change one thing, run again."
 
 
-def summarise(terminal, config):
-    outcomes = config.kata_outcomes
+TIPS = {
+    "input_shape": "You pass input_shape= to a layer. That works, but Keras 3 prefers "
+                   "keras.Input(shape=(timesteps, features)) as the first layer.",
+    "fit": "build_model calls model.fit(...): the tests train the model themselves, so that call was "
+           "skipped. Return the compiled model untrained; you can delete the fit.",
+}
+
+
+def summarise(terminal, config, kata, outcomes):
     if not outcomes:
         return
-    kata = config.kata
     sections = [("not started", not_started_lines(outcomes)),
                 ("broken files", section_lines(outcomes, "broken file")),
                 ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
@@ -182,14 +200,14 @@ def summarise(terminal, config):
             terminal.write_sep("-", title)
             for line in lines:
                 terminal.write_line(line)
-    terminal.write_sep("-", f"progress: {kata.implementation.label} (seed {kata.seed})")
+    terminal.write_sep("-", f"progress: {kata.label} (seed {kata.seed})")
     table = progress(outcomes)
     terminal.write_line(f"{'exercise':<16}{'checks':>10}   state")
     for exercise, (passed, total) in table.items():
         statuses = {o.status for o in outcomes if o.exercise == exercise}
         terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {state(passed, total, statuses)}")
     unfinished = [name for name, (passed, total) in table.items() if passed < total]
-    for tip in sorted(kata.implementation.tips):
+    for tip in sorted(TIPS[name] for name in kata.tips if name in TIPS):
         terminal.write_line(f"Tip: {tip}")
     letters = [f"{letter} {kind}" for kind, (_, letter, _) in CATEGORIES.items() if terminal.stats.get(kind)]
     if letters:
@@ -201,7 +219,7 @@ def summarise(terminal, config):
         return
     for name in unfinished if config.getoption("--hints") else unfinished[:1]:
         mine = [o for o in outcomes if o.exercise == name]
-        terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.implementation.label))
+        terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.label))
         if config.getoption("--hints"):
             steps = [(n, len(hints(name)), text) for n, (_, text) in enumerate(hints(name), 1)]
         else:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from .exercises import ORDER
-from .report import exercise_of, points_of, rank
+from .registry import rank, task_id
+from .report import exercise_of, points_of
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 VERSION = 3
-GRADED = ("conftest.py", "tox.ini", "tests")     # what a student must not change
+GRADED = ("conftest.py", "tox.ini", "tests", "kata")     # what a student must not change
 OUTPUT_LIMIT = 500
 TRUNCATED = "\n[Output was truncated. Please limit to 500 chars]"
 FINGERPRINT_VARIABLE = "KATA_EXPECTED_FINGERPRINT"
@@ -87,22 +87,22 @@ def truncated(output):
     return output if len(output) <= OUTPUT_LIMIT else output[:OUTPUT_LIMIT] + TRUNCATED
 
 
-def task_id(exercise):
-    return ORDER.index(exercise) + 1 if exercise in ORDER else None
-
-
 def test_entry(outcome):
     """One check in Exercism's shape, with Gradescope's score and max_score; 'not started' is a fail."""
     status = outcome.status if outcome.status in ("pass", "error") else "fail"
+    feedback = outcome.feedback
     return {"name": outcome.name, "exercise": outcome.exercise, "task_id": task_id(outcome.exercise),
             "status": status, "message": outcome.message or None, "output": truncated(outcome.output),
-            "score": outcome.points if status == "pass" else 0, "max_score": outcome.points}
+            "score": outcome.points if status == "pass" else 0, "max_score": outcome.points,
+            "cause": feedback.cause if feedback else None if status == "pass" else "kata.check_failed",
+            "file": feedback.file if feedback else None, "line": feedback.line if feedback else None}
 
 
 def not_reached(item, points):
     """A check the run has not graded (yet): an error worth nothing, so max_score is always the whole."""
     return {"name": item.nodeid, "exercise": exercise_of(item), "task_id": task_id(exercise_of(item)),
-            "status": "error", "message": NOT_REACHED, "output": None, "score": 0, "max_score": points}
+            "status": "error", "message": NOT_REACHED, "output": None, "score": 0, "max_score": points,
+            "cause": "kata.not_reached", "file": None, "line": None}
 
 
 def overall(graded, problems, finished):
@@ -124,8 +124,8 @@ class ResultsWriter:
     """The plugin (with --results-json or --grade): knows every check at collection, writes the
     file after each one and at the end, and prints the score of a grading run."""
 
-    def __init__(self, config):
-        self.config = config
+    def __init__(self, config, kata, outcomes):
+        self.config, self.kata, self.outcomes = config, kata, outcomes
         self.path = config.getoption("--results-json")
         self.items = []
         source = config.getoption("--expected-fingerprint") or os.environ.get(FINGERPRINT_VARIABLE)
@@ -157,7 +157,7 @@ class ResultsWriter:
 
     def collect(self, finished):
         graded = {}
-        for outcome in self.config.kata_outcomes:     # a check failing in call then in teardown: keep the failure
+        for outcome in self.outcomes:     # a check failing in call then in teardown: keep the failure
             if outcome.name not in graded or graded[outcome.name]["status"] == "pass":
                 graded[outcome.name] = test_entry(outcome)
         collected = {item.nodeid for item, _ in self.items}
@@ -166,11 +166,13 @@ class ResultsWriter:
         prints = self.prints or fingerprint()
         problems = differences(self.expected, prints) if self.expected else []
         status, message = overall(list(graded.values()), problems, finished)
+        if problems:      # edited graded files: no points, wherever a score is read
+            tests = [dict(test, score=0) for test in tests]
         return {"version": VERSION, "status": status, "message": message,
                 "score": sum(test["score"] for test in tests),
                 "max_score": sum(test["max_score"] for test in tests),
-                "implementation": self.config.kata.implementation.label,
-                "seed": self.config.kata.seed, **versions(), "fingerprint": prints,
+                "implementation": self.kata.label,
+                "seed": self.kata.seed, **versions(), "fingerprint": prints,
                 "tests": tests}
 
     def write(self, results):

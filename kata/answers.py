@@ -1,0 +1,375 @@
+"""The grader's side of the boundary: it asks the workers for the learner's answers and reads back only
+data (arrays without pickle, ints, Keras archives loaded in safe mode, error records). Nothing here
+imports or calls the learner's code.
+
+Every way an answer can go wrong becomes a Failed(Feedback) that names the call: a missing file or
+function, a stub, an exception with the learner's file and line, an exit, a crash, a timeout, a
+model that cannot be loaded in safe mode. Answers are read once and cached for the session, so each
+model is loaded once per (exercise, length) and trained once per exercise.
+"""
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .advice import keras_advice
+from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_shape, fail, shape_text
+from .training import train
+
+MAX_PARAMS_TO_TRAIN = 100_000
+
+
+@dataclass
+class Answer:
+    """One call's answer as the worker recorded it: a value description or an error record."""
+    called: str
+    value: dict = None
+    error: dict = None
+    output: str = ""
+    notes: tuple = ()
+    folder: Path = None
+
+
+def describe_value(value):
+    """'None' or 'a numpy.ndarray': how a message names what came back (a value, or its description)."""
+    kind = value["type"] if isinstance(value, dict) else f"{type(value).__module__}.{type(value).__name__}"
+    return "None" if kind == "builtins.NoneType" or value is None else f"a {kind}"
+
+
+def last_line(error):
+    """The line of a TensorFlow error that says what went wrong (it ends its long message)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def foreign_modules(archive):
+    """The modules outside Keras that a .keras archive's config names (custom classes, functions)."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            module = node.get("module")
+            if isinstance(module, str) and not (module == "keras" or module.startswith("keras.")):
+                found.add(f"{module}.{node.get('class_name')}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    with zipfile.ZipFile(archive) as zipped:
+        walk(json.loads(zipped.read("config.json")))
+    return sorted(found)
+
+
+class Kata:
+    """The learner's answers for one run: jobs sent to the fork server at the start, read on demand."""
+
+    def __init__(self, folder, label, seed, server, time_limit):
+        self.folder, self.label, self.seed = Path(folder).resolve(), label.rstrip("/") + "/", seed
+        self.server, self.time_limit = server, time_limit
+        self.work = Path(tempfile.mkdtemp(prefix="kata-answers-"))
+        self.jobs, self.cache, self.tables_shown, self.tips = {}, {}, set(), set()
+        self.consulted = []      # the answers the current check read: their output goes with it
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def ask(self, exercise):
+        """Send every call the registry names for the exercise to the workers, once."""
+        for function in exercise.functions:
+            key = f"{exercise.module}.{function}"
+            if key in self.jobs:
+                continue
+            calls = [list(args) for args in exercise.calls(function)]
+            self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
+                                 "module": exercise.module, "function": function, "calls": calls,
+                                 "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit}
+            self.server.submit(self.jobs[key])
+
+    def path_of(self, module):
+        return f"{self.label}{module}.py"
+
+    def answer(self, exercise, function, args):
+        """The Answer of function(*args); raises Failed for every way the call did not return."""
+        self.ask(exercise)
+        key = ("answer", exercise.module, function, tuple(args))
+        if key not in self.cache:
+            self.cache[key] = self.read_answer(exercise, function, tuple(args))
+        answer = self.cache[key]
+        self.consulted.append(answer)
+        if isinstance(answer.error, Feedback):
+            raise Failed(answer.error)
+        return answer
+
+    def read_answer(self, exercise, function, args):
+        job = self.jobs[f"{exercise.module}.{function}"]
+        reply = self.server.wait(job["id"])
+        index = [tuple(a) for a in job["calls"]].index(args)
+        shown = f"{exercise.module}.{function}({', '.join(map(repr, args))})"
+        lines = []
+        path = Path(job["dir"]) / "answers.jsonl"
+        if path.is_file():
+            for line in path.read_text(errors="replace").splitlines():
+                try:
+                    lines.append(json.loads(line))
+                except ValueError:
+                    break                  # a line cut short by the end of the process
+        imported = next((line for line in lines if isinstance(line, dict) and "import_error" in line), None)
+        if imported:
+            return Answer(shown, error=self.import_feedback(exercise, function, shown, imported["import_error"]),
+                          output=str(imported.get("output") or ""))
+        ended = {line.get("call"): line for line in lines if isinstance(line, dict) and "call" in line}
+        if index in ended:
+            line = ended[index]
+            self.tips.update(str(note) for note in line.get("notes") or [])
+            error = line.get("error")
+            return Answer(shown, value=line.get("value"), output=str(line.get("output") or ""),
+                          error=self.call_feedback(exercise, function, shown, error) if error else None,
+                          folder=Path(job["dir"]))
+        started = [line["start"] for line in lines if isinstance(line, dict) and "start" in line]
+        return Answer(shown, error=self.ended_feedback(exercise, function, shown, reply, started, index))
+
+    # --- error records to feedback -----------------------------------------------------------------
+
+    def where(self, record, module):
+        if record.get("file"):
+            return f"{record['file']} line {record['line']} ({record.get('code') or ''})"
+        return self.path_of(module)
+
+    def import_feedback(self, exercise, function, shown, record):
+        module, kind = exercise.module, record.get("kind")
+        cause = f"{exercise.name}.{function}.{kind}"
+        if kind == "missing_file":
+            return Feedback(cause, f"missing file: {self.path_of(module)} - create it with the functions "
+                                   f"the exercise asks for (see exercises/{module}.py).", kind=BROKEN_FILE)
+        if kind == "missing_function":
+            defined = record.get("defined") or []
+            return Feedback(cause, f"missing function: {self.path_of(module)} has no function named "
+                                   f"{function}(){' (it defines ' + ', '.join(map(str, defined)) + ')' if defined else ''}. "
+                                   f"The tests call {shown}; keep the name and arguments of the stub.",
+                            kind=BROKEN, file=self.path_of(module))
+        if kind == "syntax":
+            return Feedback(cause, f"{self.path_of(module)} line {record.get('line')}: SyntaxError: "
+                                   f"{record.get('message')}\n    {record.get('code') or ''}",
+                            kind=BROKEN_FILE, file=self.path_of(module), line=record.get("line"))
+        if record.get("type") == "SystemExit":
+            return Feedback(f"{exercise.name}.{function}.exit_at_import",
+                            f"{self.where(record, module)}: sys.exit() while importing ({record.get('message')}).\n"
+                            "  The tests import this file, so code at its top level must not end the program: "
+                            "remove the exit.", kind=BROKEN_FILE, file=record.get("file"), line=record.get("line"))
+        message = str(record.get("message"))
+        return Feedback(cause, f"{self.where(record, module)}: {record.get('type')} while importing: {message}"
+                        + keras_advice(message), kind=BROKEN_FILE, file=record.get("file") or self.path_of(module),
+                        line=record.get("line"))
+
+    def call_feedback(self, exercise, function, shown, record):
+        module, kind, name = exercise.module, record.get("kind"), record.get("type")
+        file, line = record.get("file") or self.path_of(module), record.get("line")
+        if kind == "not_started":
+            return Feedback(f"{exercise.name}.{function}.not_started", f"not started: {self.path_of(module)} {function}() - "
+                            "see the TODO in its docstring", kind=NOT_STARTED, file=file, line=line)
+        where, message = self.where(record, module), str(record.get("message"))
+        if name == "SystemExit":
+            return Feedback(f"{exercise.name}.{function}.exit_in_call", f"{shown} called sys.exit() ({message})\n  at {where}\n"
+                            "  The tests call your function for its answer: return it; do not end the program.",
+                            kind=BROKEN, file=file, line=line)
+        if name == "TypeError":
+            return Feedback(f"{exercise.name}.{function}.type_error", f"{shown} raised TypeError: {message}\n  at {where}" + (
+                f"\n  The tests call {shown}: keep the stub's arguments, such as length=5."
+                if where == self.path_of(module) else ""), kind=BROKEN, file=file, line=line)
+        return Feedback(f"{exercise.name}.{function}.raised", f"{shown} raised {name}: {message}\n  at {where}"
+                        + keras_advice(message), kind=BROKEN, file=file, line=line)
+
+    def ended_feedback(self, exercise, function, shown, reply, started, index):
+        """A call without an answer: the worker timed out, ended or crashed during it, or before it."""
+        module, path = exercise.module, self.path_of(exercise.module)
+        job = self.jobs[f"{module}.{function}"]
+        running = started[-1] if started else None
+        during = f"{module}.{function}({', '.join(map(repr, job['calls'][running]))})" if running is not None else None
+        if reply.get("lost"):
+            return Feedback(f"{exercise.name}.{function}.worker_lost", f"{shown} was not answered: the kata's worker "
+                            "process was lost. This is a fault of the kata: please tell your instructor.", kind=BROKEN)
+        if reply.get("timed_out") and running is None:
+            return Feedback(f"{exercise.name}.{function}.import_timed_out", f"timed out: importing {path} did not finish within "
+                            f"the time limit ({self.time_limit:g} s).\n  Code at the top level of the file runs on "
+                            "import: move any training or loop into a function, or delete it.",
+                            kind=BROKEN_FILE, file=path)
+        if reply.get("timed_out"):
+            text = (f"timed out: {during} in {path} did not return within the time limit ({self.time_limit:g} s); "
+                    f"every check that calls {function}() fails the same way."
+                    "\n  Look for a loop that never ends, or layers far larger than the exercise asks for.")
+            if running != index:
+                text += f"\n  Not calling {shown} as well."
+            return Feedback(f"{exercise.name}.{function}.timed_out", text, kind=BROKEN, file=path)
+        how = (f"killed by {reply['signal']}" if reply.get("signal") else f"exit code {reply.get('exit')}")
+        subject = f"importing {path}" if running is None else during
+        return Feedback(f"{exercise.name}.{function}.process_ended",
+                        f"{subject} ended the process ({how}): os._exit(), a crash or a signal.\n"
+                        f"  The tests call {function}() in a process of its own, so this costs only the checks "
+                        f"that need {function}()" + (f"; {shown} was not called." if running != index else "."),
+                        kind=BROKEN, file=path)
+
+    # --- values ------------------------------------------------------------------------------------
+
+    def array(self, answer, description):
+        import numpy as np
+        return np.load(answer.folder / description["file"], allow_pickle=False)
+
+    def dataset(self, exercise, length):
+        key = ("dataset", exercise.name, length)
+        if key not in self.cache:
+            self.cache[key] = self.read_dataset(exercise, length)
+        return self.cached(key)
+
+    def cached(self, key):
+        value = self.cache[key]
+        if isinstance(value, Feedback):
+            raise Failed(value)
+        return value
+
+    def read_dataset(self, exercise, length):
+        try:
+            answer = self.answer(exercise, "make_dataset", (length,))
+            called, value = f"{exercise}.make_dataset({length})", answer.value
+            items = value.get("items")
+            if items is None or value.get("length") != 2:
+                got = describe_value(value) + (f" of {value.get('length')} items" if items is not None else "")
+                fail(f"{exercise.name}.not_a_pair", f"{called} did not return a pair.", got=got,
+                     expected="two numpy arrays: X, y",
+                     why="the tests unpack X, y = make_dataset(...) as model.fit(X, y) would.",
+                     change="end the function with: return X, y" if value.get("type") == "builtins.NoneType"
+                     else "return exactly X and y, in that order.")
+            for name, item in zip("Xy", items):
+                if not item.get("file"):
+                    fail(f"{exercise.name}.{name}_not_array", f"{called} returned {name} as {describe_value(item)}.",
+                         got=describe_value(item), expected="a numpy array (numpy.ndarray)",
+                         why="shapes are the point of this kata, and only an array has the shape Keras sees.",
+                         change=f"build {name} with numpy, e.g. np.array(...).reshape(...).")
+            return tuple(self.array(answer, item) for item in items)
+        except Failed as failed:
+            return failed.feedback
+
+    def model(self, exercise, length):
+        key = ("model", exercise.name, length)
+        if key not in self.cache:
+            self.cache[key] = self.read_model(exercise, length)
+        return self.cached(key)
+
+    def read_model(self, exercise, length):
+        try:
+            answer = self.answer(exercise, "build_model", (length,))
+            called, value = f"{exercise}.build_model({length})", answer.value
+            if value.get("type") != "keras.Model":
+                fail(f"{exercise.name}.not_a_model", f"{called} did not return a Keras model.", got=describe_value(value),
+                     expected="a compiled keras.Model (Sequential or functional)",
+                     why="the tests inspect and train the model that build_model returns.",
+                     change="end the function with: return model" if value.get("type") == "builtins.NoneType"
+                     else "return the model itself, not its summary, history or layers.")
+            return self.load(exercise, called, answer, value)
+        except Failed as failed:
+            return failed.feedback
+
+    def load(self, exercise, called, answer, value):
+        """The model from its archive, in safe mode, made only of Keras's own classes."""
+        import keras
+        problem = None
+        if value.get("save_error") or not value.get("file"):
+            problem = f"Keras could not save it ({value.get('save_error')})"
+        else:
+            try:
+                foreign = foreign_modules(answer.folder / value["file"])
+            except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                foreign, problem = [], "its file is not a Keras archive"
+            if foreign:
+                problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
+        if problem is None:
+            try:
+                return keras.saving.load_model(answer.folder / value["file"], safe_mode=True)
+            except Exception as error:
+                problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
+        fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",
+             got=problem, expected="a model made only of Keras's own layers: " + " -> ".join(
+                 row.layer.name() for row in exercise.layers(5)),
+             why="the tests save your model and load it back in safe mode, which takes Keras's own layers "
+                 "only: a custom layer or model class, or a Lambda, cannot cross.",
+             change="build the model from keras.layers (LSTM, Dense, TimeDistributed, RepeatVector), "
+                    "with no class or Lambda of your own.")
+
+    def built(self, exercise, length):
+        """The model, with a clear failure if it does not know its input shape yet."""
+        model = self.model(exercise, length)
+        try:
+            model.inputs
+        except (AttributeError, ValueError):
+            fail(f"{exercise.name}.no_input_shape", f"{exercise}.build_model({length}) returned a model without an input shape.",
+                 got="a model that has not been built", expected=f"input {shape_text((None,) + exercise.x_shape(length)[1:])}",
+                 why="Keras only knows the shapes, the outputs and the parameter counts once it knows the input.",
+                 change=f"start the model with keras.Input(shape={code_shape(exercise.x_shape(length)[1:], length)}).")
+        return model
+
+    def layer_table(self, exercise, length):
+        """The learner's layers beside the expected ones, in full the first time a run shows it for
+        an exercise; after that, a pointer to it (the same table three times is a wall)."""
+        from .architecture import comparison_table, describe, expected_rows
+        if exercise.name in self.tables_shown:
+            return "    (your layers beside the expected ones: see the table above)"
+        self.tables_shown.add(exercise.name)
+        return comparison_table(describe(self.built(exercise, length)), expected_rows(exercise, length))
+
+    def compiled(self, exercise, length):
+        """The model, with one clear failure, the same for every check that needs it, if it is not compiled."""
+        model = self.built(exercise, length)
+        if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+            fail(f"{exercise.name}.not_compiled", f"{exercise}.build_model({length}) returned a model that is not compiled.",
+                 got="no compile() call: no loss, no optimizer",
+                 expected="model.compile(loss='mean_squared_error', optimizer='adam')",
+                 why="training needs a loss to measure the error and an optimizer to reduce it.",
+                 change="call model.compile(...) before returning the model.")
+        return model
+
+    def trained(self, exercise):
+        key = ("trained", exercise.name)
+        if key not in self.cache:
+            try:
+                self.cache[key] = self.train(exercise)
+            except Failed as failed:
+                self.cache[key] = failed.feedback
+        return self.cached(key)
+
+    def train(self, exercise):
+        """(X, y, predictions) of a fresh copy of build_model(5), trained here on the canonical data."""
+        from .architecture import layers_of
+        length = 5
+        X, y = exercise.canonical(length)
+        model = self.compiled(exercise, length)
+        if model.count_params() > MAX_PARAMS_TO_TRAIN:
+            fail(f"{exercise.name}.too_large_to_train", f"{exercise}.build_model(5) has {model.count_params():,} parameters; not training it.",
+                 got=f"{model.count_params():,} parameters", expected=f"{exercise.params(length)} parameters",
+                 why="the tutorial's model is tiny; a huge one would take minutes to train.",
+                 change="fix the layer sizes (the parameter-count check shows which).")
+        if tuple(model.inputs[0].shape)[1:] != X.shape[1:]:
+            fail(f"{exercise.name}.input_cannot_take_X", f"{exercise}.build_model(5) takes input {shape_text(tuple(model.inputs[0].shape))}; not training it.",
+                 got=shape_text(tuple(model.inputs[0].shape)), expected=shape_text((None,) + X.shape[1:]),
+                 why="the tests train on the exercise's X, which your model cannot take.",
+                 change="fix the input shape first (see the input-shape check).")
+        if tuple(model.outputs[0].shape)[1:] != y.shape[1:] or len(layers_of(model)) == 0:
+            fail(f"{exercise.name}.output_unlike_y", f"{exercise}.build_model(5) has output {shape_text(tuple(model.outputs[0].shape))}; not training it.",
+                 got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),
+                 why="Keras would broadcast the target against a wrong output and report a meaningless loss.",
+                 change="fix the output shape first (see the output-shape check).")
+        answer = self.answer(exercise, "build_model", (length,))
+        fresh = self.load(exercise, f"{exercise}.build_model(5)", answer, answer.value)
+        try:
+            return X, y, train(fresh, X, y)
+        except Exception as error:
+            fail(f"{exercise.name}.training_failed", f"training {exercise}.build_model(5) on the canonical data failed.",
+                 got=f"{type(error).__name__}: {last_line(error)}",
+                 expected="a model that trains on X of shape "
+                          f"{shape_text(X.shape)} against y of shape {shape_text(y.shape)}",
+                 why="the tests train your model on the tutorial's data with your loss and optimizer.",
+                 change="check the loss, the optimizer and the layers (the other checks show which).")
+
+    def count(self, function, units, input_dim):
+        """The learner's parameters.function(units, input_dim) as its value description."""
+        from .registry import PARAMETERS
+        return self.answer(PARAMETERS, function, (units, input_dim)).value

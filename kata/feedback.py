@@ -1,0 +1,73 @@
+"""Feedback as data: what was called, what came back, what was expected, why, what to change, and a
+stable cause id. Checks raise `Failed(Feedback(...))`; the terminal, results.json and the gradebook
+render the record at their edge (`text()`), and nothing parses the text back.
+
+Pure Python: no TensorFlow, no numpy.
+"""
+import re
+from dataclasses import asdict, dataclass
+
+import pytest
+
+# kind: how the terminal files a check that did not pass; every kind fails the check.
+FAILED, NOT_STARTED, BROKEN, BROKEN_FILE = "failed", "not started", "broken", "broken file"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    cause: str                 # stable id: "<exercise>.<what went wrong>", e.g. "many_to_many.dense_not_time_distributed"
+    called: str                # the first line: what was called and what happened
+    got: str = ""
+    expected: str = ""
+    why: str = ""
+    change: str = ""
+    details: str = ""          # a table, or further lines, shown as they are
+    kind: str = FAILED
+    file: str = None           # the learner's file and line the feedback points at, when known
+    line: int = None
+
+    def text(self):
+        """The learner-facing text: the five parts one per line, then the details; no colour codes."""
+        if self.got or self.expected or self.why or self.change:
+            text = (f"{self.called}\n  got:      {self.got}\n  expected: {self.expected}\n"
+                    f"  why:      {self.why}\n  change:   {self.change}")
+        else:
+            text = self.called
+        return re.sub(r"\x1b\[[0-9;]*m", "", text + (f"\n{self.details}" if self.details else ""))
+
+    def as_dict(self):
+        return asdict(self)
+
+
+class Failed(pytest.fail.Exception):
+    """A check failed for a reason the learner reads in plain words: pytest shows the text, no traceback."""
+
+    def __init__(self, feedback):
+        self.feedback = feedback
+        super().__init__(feedback.text(), pytrace=False)
+
+    @property
+    def kind(self):
+        return self.feedback.kind
+
+    def __str__(self):
+        return self.msg
+
+
+def fail(cause, called, got, expected, why, change, details=""):
+    """Raise the five-part feedback of a failed check."""
+    raise Failed(Feedback(cause, called, got, expected, why, change, details))
+
+
+def shape_text(shape):
+    if not isinstance(shape, tuple):
+        return str(shape)
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def code_shape(shape, length):
+    """A shape as the learner should write it, with the sizes the exercises derive from the length:
+    (1, length, 1) rather than (1, 5, 1), (1, (length + 1) // 2, 1) rather than (1, 3, 1)."""
+    derived = {length: "length", (length + 1) // 2: "(length + 1) // 2"}
+    return "(" + ", ".join(derived.get(size, str(size)) if size != 1 else "1" for size in shape) + \
+        ("," if len(shape) == 1 else "") + ")"

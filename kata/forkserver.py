@@ -1,0 +1,188 @@
+"""The fork server: a process forked from the grader right after `import tensorflow` and before any
+TensorFlow op, which forks one worker per job. Forking a process that has run TensorFlow ops can
+deadlock the child (its thread pools exist); the server never runs one, so the grader may train
+models freely while the server goes on forking workers that build and save theirs.
+
+The grader sends jobs as JSON lines; the server runs up to `workers` at once, each in a session of
+its own, stops one whose calls stop making progress for `time_limit` seconds (SIGKILL to its process
+group), and answers each job with one JSON line: exit code or signal, timed out or not, seconds.
+When the grader closes its end (or dies), the server kills every worker and exits.
+"""
+import collections
+import ctypes
+import json
+import os
+import select
+import signal
+import time
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+POLL = 0.05        # seconds between progress checks of running workers
+
+
+def die_with_parent():
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def close_all_but(*keep):
+    """Close every inherited descriptor but these and 0-2: a worker must not write to the grader's files."""
+    for fd in map(int, os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else range(3, 256)):
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def point_std_at(path):
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(null)
+    os.close(out)
+
+
+def default_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM, signal.SIGCHLD, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def start_worker(job, run):
+    """Fork a worker for the job: its own session, its output in the job's folder, then run(job)."""
+    Path(job["dir"]).mkdir(parents=True, exist_ok=True)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.setsid()
+            default_signals()
+            close_all_but()
+            point_std_at(Path(job["dir"]) / "output.txt")
+            run(job)
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    return pid
+
+
+class Running:
+    def __init__(self, job, pid):
+        self.job, self.pid = job, pid
+        self.pidfd = os.pidfd_open(pid)
+        self.started = self.progress_at = time.monotonic()
+        self.progress = -1
+        self.answers = Path(job["dir"]) / "answers.jsonl"
+
+    def stalled(self, now):
+        """True once no call has started or ended for time_limit seconds (or the hard cap passed)."""
+        size = self.answers.stat().st_size if self.answers.exists() else 0
+        if size != self.progress:
+            self.progress, self.progress_at = size, now
+        cap = self.job["time_limit"] * (len(self.job["calls"]) + 1)
+        return now - self.progress_at > self.job["time_limit"] or now - self.started > cap
+
+
+def exit_of(status):
+    if os.WIFSIGNALED(status):
+        return {"exit": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
+    return {"exit": os.WEXITSTATUS(status), "signal": None}
+
+
+def serve(requests, replies, workers, run):
+    """The server's loop (in the forked server process)."""
+    queue, running, pending = collections.deque(), {}, b""
+
+    def reply(item, timed_out):
+        _, status = os.waitpid(item.pid, 0)
+        os.close(item.pidfd)
+        os.write(replies, (json.dumps({"id": item.job["id"], "timed_out": timed_out,
+                                       "seconds": round(time.monotonic() - item.started, 3),
+                                       **exit_of(status)}) + "\n").encode())
+
+    def kill(item):
+        for target in (lambda: os.killpg(item.pid, signal.SIGKILL), lambda: os.kill(item.pid, signal.SIGKILL)):
+            try:
+                target()
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    while True:
+        while queue and len(running) < workers:
+            job = queue.popleft()
+            item = Running(job, start_worker(job, run))
+            running[item.pidfd] = item
+        ready, _, _ = select.select([requests, *running], [], [], POLL if running else None)
+        for fd in ready:
+            if fd == requests:
+                chunk = os.read(requests, 65536)
+                if not chunk:                       # the grader is gone or done: so is every worker
+                    for item in running.values():
+                        kill(item)
+                    os._exit(0)
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                queue.extend(json.loads(line) for line in lines if line.strip())
+            else:
+                reply(running.pop(fd), timed_out=False)
+        now = time.monotonic()
+        for fd, item in list(running.items()):
+            if item.stalled(now):
+                kill(item)
+                reply(running.pop(fd), timed_out=True)
+
+
+class ForkServer:
+    """The grader's handle on the server: submit(job), then wait(job_id) for its reply."""
+
+    def __init__(self, workers, run):
+        to_server, from_grader = os.pipe()
+        from_server, to_grader = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                die_with_parent()
+                os.setsid()                      # Ctrl-C in the terminal is the grader's to handle
+                default_signals()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                close_all_but(to_server, to_grader)
+                serve(to_server, to_grader, workers, run)
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)
+        os.close(to_server)
+        os.close(to_grader)
+        self.pid, self.requests = pid, from_grader
+        self.replies = os.fdopen(from_server, "rb")
+        self.done = {}
+
+    def submit(self, job):
+        os.write(self.requests, (json.dumps(job) + "\n").encode())
+
+    def wait(self, job_id):
+        """The server's reply for the job; {"lost": True} if the server itself is gone."""
+        while job_id not in self.done:
+            line = self.replies.readline()
+            if not line:
+                return {"id": job_id, "lost": True, "exit": None, "signal": None, "timed_out": False}
+            reply = json.loads(line)
+            self.done[reply["id"]] = reply
+        return self.done[job_id]
+
+    def close(self):
+        if self.requests is not None:
+            os.close(self.requests)
+            self.requests = None
+            os.waitpid(self.pid, 0)
+            self.replies.close()

@@ -1,0 +1,171 @@
+"""The kata's pytest plugin: choose the folder to grade, start the fork server that runs the learner's
+code in workers, hand the checks their answers, turn failures into plain sentences, and end every
+run with a progress table. This process never imports or calls the learner's code.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from . import report
+from .answers import Kata
+from .feedback import Failed
+from .forkserver import ForkServer
+from .registry import BY_NAME
+from .report import CATEGORIES
+from .results import FINGERPRINT_VARIABLE, ResultsWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SEED = 0
+LEARNER_TIME_LIMIT = 10     # seconds a call of the learner's code may run in a learner's run
+GRADING_TIME_LIMIT = 60     # ... and in a grading run (--grade)
+SEEDS = range(2**32)
+KATA = pytest.StashKey()
+OUTCOMES = pytest.StashKey()
+
+
+def seed(text):
+    value = int(text)
+    if value not in SEEDS:
+        raise ValueError(text)
+    return value
+
+
+def positive(text):
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("kata")
+    group.addoption("--impl", default="exercises",
+                    help="folder to grade: exercises (default), solutions, or any path that keeps the contract")
+    group.addoption("--kata-seed", default=str(DEFAULT_SEED),
+                    help=f"seed for weight initialisation and training, 0 to 2**32-1 (default {DEFAULT_SEED})")
+    group.addoption("--results-json", metavar="PATH", help="also write machine-readable results to PATH")
+    group.addoption("--grade", action="store_true",
+                    help="grading run: print the score; exit 0 whenever grading completes, pass or fail")
+    group.addoption("--expected-fingerprint", metavar="SHA256|JSON|PATH",
+                    help=f"the graded files' expected fingerprint (or ${FINGERPRINT_VARIABLE}); "
+                         "a mismatch makes the results an error naming the files")
+    group.addoption("--hints", action="store_true", help="show every hint of the unfinished exercises")
+    group.addoption("--time-limit", metavar="SECONDS",
+                    help=f"seconds one call of the learner's code may run (default {LEARNER_TIME_LIMIT}, "
+                         f"or {GRADING_TIME_LIMIT} with --grade)")
+
+
+def option(config, name, parse, hint):
+    text = config.getoption(name)
+    try:
+        return parse(text)
+    except (TypeError, ValueError):
+        raise pytest.UsageError(f"{name}={text}: {hint}") from None
+
+
+def pytest_configure(config):
+    from .quiet import first_op_quietly, import_tensorflow
+    config.addinivalue_line("markers", "points(n): points a check is worth (default 1)")
+    chosen_seed = option(config, "--kata-seed", seed, "give a whole number from 0 to 4294967295.")
+    default_limit = GRADING_TIME_LIMIT if config.getoption("--grade") else LEARNER_TIME_LIMIT
+    time_limit = option(config, "--time-limit", lambda t: positive(t or default_limit),
+                        "give a number of seconds above 0.")
+    impl = config.getoption("--impl")
+    folder = Path(impl) if Path(impl).is_dir() or "/" in impl else ROOT / impl
+    if not folder.is_dir():
+        raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, solutions or a path.")
+    tf, _ = import_tensorflow()
+    tf.config.experimental.enable_op_determinism()
+    tf.random.set_seed(chosen_seed)
+    from .worker import run_job
+    server = ForkServer(workers=os.cpu_count() or 2, run=run_job)   # before this process runs any op
+    first_op_quietly()
+    label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
+    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit)
+    config.stash[OUTCOMES] = []
+    if config.getoption("--results-json") or config.getoption("--grade"):
+        config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES]),
+                                      "kata-results")
+
+
+def pytest_unconfigure(config):
+    kata = config.stash.get(KATA, None)
+    if kata is not None:
+        kata.server.close()
+        shutil.rmtree(kata.work, ignore_errors=True)
+
+
+def kata_of(config):
+    return config.stash[KATA]
+
+
+def outcomes_of(config):
+    return config.stash[OUTCOMES]
+
+
+@pytest.fixture
+def kata(request):
+    return kata_of(request.config)
+
+
+@pytest.fixture
+def exercise(request):
+    """The exercise a test file grades: the registry entry its EXERCISE names."""
+    return BY_NAME[request.module.EXERCISE]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Exercises in the README's order. The time limit is on each call of the learner's code, in the
+    workers, so pytest-timeout does not interrupt a check while it waits for an answer."""
+    items.sort(key=report.exercise_rank)
+    for item in items:
+        if report.graded(item):
+            item.add_marker(pytest.mark.timeout(0))
+
+
+def pytest_collection_finish(session):
+    """Ask the workers for every answer the collected checks need, in the order they will be read."""
+    if KATA not in session.config.stash:
+        return
+    kata = kata_of(session.config)
+    for name in dict.fromkeys(report.exercise_of(item) for item in session.items if report.graded(item)):
+        kata.ask(BY_NAME[name])
+
+
+def pytest_runtest_setup(item):
+    if KATA in item.config.stash:
+        kata_of(item.config).consulted = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    graded = report.graded(item)
+    if call.excinfo is not None and call.when == "call":
+        error = call.excinfo.value
+        traceback_wanted = item.config.option.verbose > 0 or not graded
+        rep.longrepr = report.failure_text(error, traceback_wanted) or rep.longrepr
+        rep.kata_kind = getattr(error, "kind", "failed")
+        if isinstance(error, Failed):
+            rep.kata_feedback = error.feedback
+            rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
+    if graded and call.when == "call":
+        rep.kata_output = report.printed(kata_of(item.config).consulted)
+        if rep.failed and rep.kata_output and isinstance(rep.longrepr, str):
+            rep.longrepr += report.printed_section(rep.kata_output)
+    if graded and (rep.when == "call" or not rep.passed):
+        outcomes = outcomes_of(item.config)
+        outcomes.append(report.Outcome.of(item, rep))
+        report.fold(rep, outcomes, item.config.option.verbose > 0)
+    return rep
+
+
+def pytest_report_teststatus(report):
+    return CATEGORIES.get(getattr(report, "kata_kind", None))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if KATA in config.stash:
+        report.summarise(terminalreporter, config, kata_of(config), outcomes_of(config))

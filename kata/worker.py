@@ -1,0 +1,173 @@
+"""The only code that imports and calls the learner's modules. It runs in a worker process, forked
+by the fork server (kata/forkserver.py), never in the process that grades.
+
+A job is one function of one module, called at each argument tuple the registry names. What goes
+back to the grader is data only, in the job's folder:
+
+- answers.jsonl: a line when each call starts and one when it ends, with its value described as
+  data, the seconds it took, what it printed (capped) and any notes; or its error as a record
+  (type, message, the learner's file and line);
+- numpy arrays as .npy files (saved without pickle), a Keras model as a .keras archive.
+"""
+import importlib.util
+import inspect
+import json
+import linecache
+import numbers
+import os
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+OUTPUT_CAP = 4000        # characters of what one call printed
+MESSAGE_CAP = 2000
+
+
+def record(answers, **fields):
+    answers.write(json.dumps(fields) + "\n")
+    answers.flush()
+
+
+def where(error, folder, label):
+    """(file, line, code) of the deepest frame of the error in the learner's folder, else Nones."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if Path(f.filename).resolve().parent == Path(folder).resolve()]
+    if not frames:
+        return None, None, None
+    frame = frames[-1]
+    return (f"{label}{Path(frame.filename).name}", frame.lineno,
+            linecache.getline(frame.filename, frame.lineno).strip())
+
+
+def error_record(error, kind, folder, label):
+    file, line, code = where(error, folder, label)
+    message = str(error) if not isinstance(error, SystemExit) else f"exit code {error.code!r}"
+    return {"kind": kind, "type": type(error).__name__, "message": message[:MESSAGE_CAP],
+            "file": file, "line": line, "code": code}
+
+
+def type_name(value):
+    return f"{type(value).__module__}.{type(value).__name__}"
+
+
+def describe(value, folder, stem, depth=0):
+    """The value as data: numbers as themselves, arrays and models saved to files, the rest by type."""
+    import keras
+    import numpy as np
+    if isinstance(value, bool) or value is None:
+        return {"type": type_name(value), "repr": repr(value)}
+    if isinstance(value, numbers.Integral):
+        return {"type": type_name(value), "int": int(value)}
+    if isinstance(value, np.ndarray):
+        array = np.asarray(value)            # a subclass's own methods stay behind
+        if array.dtype.hasobject:
+            return {"type": type_name(value), "dtype": "object"}
+        np.save(Path(folder) / f"{stem}.npy", array, allow_pickle=False)
+        return {"type": "numpy.ndarray", "file": f"{stem}.npy"}
+    if isinstance(value, keras.Model):
+        try:
+            value.save(Path(folder) / f"{stem}.keras")
+        except Exception as error:
+            return {"type": "keras.Model", "class": type_name(value),
+                    "save_error": f"{type(error).__name__}: {error}"[:MESSAGE_CAP]}
+        return {"type": "keras.Model", "class": type_name(value), "file": f"{stem}.keras"}
+    if isinstance(value, (tuple, list)) and depth == 0:
+        return {"type": type_name(value), "items": [describe(item, folder, f"{stem}_{i}", 1)
+                                                     for i, item in enumerate(value[:8])], "length": len(value)}
+    return {"type": type_name(value), "repr": repr(value)[:200] if isinstance(value, (str, float)) else None}
+
+
+def import_learner_module(folder, module):
+    path = Path(folder) / f"{module}.py"
+    spec = importlib.util.spec_from_file_location(f"kata_{module}", path)
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = loaded
+    sys.path.insert(0, str(folder))
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+class Output:
+    """What the process printed, read back per call from the file that fds 1 and 2 point at."""
+
+    def __init__(self, path):
+        self.path = path
+        self.start = 0
+
+    def since_last(self):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with open(self.path, "rb") as file:
+            file.seek(self.start)
+            text = file.read(OUTPUT_CAP + 1).decode(errors="replace")
+        self.start = os.path.getsize(self.path)
+        return text[:OUTPUT_CAP] + ("\n[output cut]" if len(text) > OUTPUT_CAP else "")
+
+
+def notes_from(caught):
+    return sorted({"input_shape" for w in caught if "input_shape" in str(w.message)})
+
+
+def run_job(job):
+    """Import the module and make each call, recording each as it ends. Never returns normally:
+    the caller exits the process."""
+    folder, label, out = job["folder"], job["label"], Path(job["dir"])
+    output = Output(out / "output.txt")
+    with open(out / "answers.jsonl", "a") as answers:
+        if not (Path(folder) / f"{job['module']}.py").is_file():
+            record(answers, import_error={"kind": "missing_file"})
+            return
+        try:
+            with warnings.catch_warnings(record=True):
+                module = import_learner_module(folder, job["module"])
+        except SyntaxError as error:
+            record(answers, import_error={"kind": "syntax", "type": "SyntaxError", "message": error.msg,
+                                          "file": f"{label}{job['module']}.py", "line": error.lineno,
+                                          "code": (error.text or "").strip()}, output=output.since_last())
+            return
+        except BaseException as error:   # SystemExit and KeyboardInterrupt at import are the learner's too
+            record(answers, import_error=error_record(error, "import", folder, label), output=output.since_last())
+            return
+        function = getattr(module, job["function"], None)
+        if not callable(function):
+            defined = sorted(name for name, value in vars(module).items()
+                             if inspect.isfunction(value) and value.__module__ == module.__name__)
+            record(answers, import_error={"kind": "missing_function", "defined": defined})
+            return
+        notes = set()
+        keep_fit_out_of_build(notes)
+        output.since_last()
+        for i, args in enumerate(job["calls"]):
+            record(answers, start=i)
+            seed_everything(job["seed"])
+            started = time.perf_counter()
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    value = function(*args)
+                result = {"value": describe(value, out, f"call{i}")}
+            except NotImplementedError as error:
+                result = {"error": error_record(error, "not_started", folder, label)}
+            except BaseException as error:    # sys.exit() in a call is the learner's, not the kata's
+                result = {"error": error_record(error, "exception", folder, label)}
+                caught = []
+            record(answers, call=i, seconds=round(time.perf_counter() - started, 4), output=output.since_last(),
+                   notes=sorted(notes | set(notes_from(caught))), **result)
+
+
+def seed_everything(seed):
+    import keras
+    keras.utils.set_random_seed(seed)
+
+
+def keep_fit_out_of_build(notes):
+    """A build_model that trains (the tutorial's model.fit(..., epochs=1000)) is noted, not run:
+    the tests train the model themselves."""
+    import keras
+
+    def fit(self, *args, **kwargs):
+        notes.add("fit")
+        return keras.callbacks.History()
+    keras.Model.fit = fit

@@ -1,1 +1,0 @@
-"""The graded checks, written once. Each tests/test_<exercise>.py imports them and names its EXERCISE."""
