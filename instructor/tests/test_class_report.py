@@ -12,9 +12,9 @@ import pytest
 
 from instructor.class_report import main, write_class_report
 from instructor.tests.runs import ROOT, grade
-from tests.support.results import NOT_REACHED
 
 HOSTILE = "<script>alert(1)</script>"
+NOT_REACHED = "not graded: grading stopped before this check"   # as the results writer says it
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "area", "base", "col", "embed", "source", "track"}
 SVG_EMPTY = {"line", "rect", "path", "circle"}   # written either empty or closed
 
