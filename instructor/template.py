@@ -1,0 +1,70 @@
+"""Write the repository a class receives: the stubs, the graded tests and what runs them, nothing else.
+
+    python -m instructor.template OUT              plain GitHub Actions grading (.github/workflows/grade.yml)
+    python -m instructor.template OUT --classroom  GitHub Classroom instead (.github/workflows/classroom.yml)
+
+OUT must be new or an empty folder. Only the paths in TEMPLATE are copied: never solutions/, instructor/,
+benchmark/ or .ci/. Hand out OUT (push it as the assignment's template repository), never this repository.
+"""
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (path in this repository, path in the template, which variant: None for both). Folders are copied whole,
+# less __pycache__. Nothing else is ever copied.
+TEMPLATE = (
+    ("exercises", "exercises", None),                        # the stubs and exercises/hints/
+    ("tests", "tests", None),                                # the graded checks
+    ("kata", "kata", None),                                  # the grading engine and kata/ci_report.py
+    ("conftest.py", "conftest.py", None),
+    ("run.py", "run.py", None),
+    ("tox.ini", "tox.ini", None),
+    ("requirements.txt", "requirements.txt", None),          # ranges, for the learner's own machine
+    ("requirements.lock", "requirements.lock", None),        # exact pins, for grading in CI
+    (".gitignore", ".gitignore", None),
+    ("instructor/template_README.md", "README.md", None),    # the learners' README
+    (".github/workflows/grade.yml", ".github/workflows/grade.yml", "plain"),
+    (".github/workflows/classroom.yml", ".github/workflows/classroom.yml", "classroom"),
+    ("ci/gitlab-ci.yml", ".gitlab-ci.yml", None),            # the same grading on GitLab
+)
+SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def entries(classroom=False):
+    variant = "classroom" if classroom else "plain"
+    return [(source, target) for source, target, only in TEMPLATE if only in (None, variant)]
+
+
+def write(out, classroom=False, root=ROOT):
+    """Copy the allowlisted paths of root into out; return the files written, relative to out."""
+    out = Path(out)
+    for source, target in entries(classroom):
+        source, target = Path(root) / source, out / target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=SKIP)
+        else:
+            shutil.copy2(source, target)
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m instructor.template", description=__doc__.split("\n")[0])
+    parser.add_argument("out", metavar="OUT", help="a new or empty folder")
+    parser.add_argument("--classroom", action="store_true",
+                        help="grade with GitHub Classroom's reporter (classroom.yml) in place of grade.yml")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    if out.is_file() or (out.is_dir() and any(out.iterdir())) or (out.exists() and not out.is_dir()):
+        print(f"OUT {out}: exists and is not an empty folder; give a new or empty folder", file=sys.stderr)
+        return 4
+    files = write(out, args.classroom)
+    print(f"wrote {len(files)} files to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

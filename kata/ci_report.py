@@ -1,0 +1,177 @@
+"""CI reports from results/results.json: pure Python (no TensorFlow, no pytest), run as a script.
+
+    python kata/ci_report.py github [RESULTS]     score table to $GITHUB_STEP_SUMMARY, one annotation per failing check
+    python kata/ci_report.py summary [RESULTS]    the score table (Markdown) on stdout: GitLab's log, or a terminal
+    python kata/ci_report.py classroom [RESULTS]  base64 of the copy GitHub Classroom's reporter reads (<RUNNER>_RESULTS)
+
+RESULTS defaults to results/results.json. `github` and `summary` exit 1 when grading did not complete
+(no results, unreadable results, or status "error", e.g. edited graded files), 0 otherwise: failing checks
+are a grade, not a CI failure. `classroom` always exits 0: the reporter itself marks the run failed.
+"""
+import base64
+import json
+import os
+import sys
+from pathlib import Path
+
+DEFAULT = "results/results.json"
+MAX_ERRORS = 10            # GitHub shows at most 10 error annotations per step
+MESSAGE_LIMIT = 1500       # characters of a check's message in an annotation
+CLASSROOM_MESSAGE = 150    # the reporter reads an environment variable: Linux caps one at 128 KiB
+CLASSROOM_LIMIT = 100_000  # bytes of base64; past it the copy drops the messages
+
+
+class Incomplete(Exception):
+    """Grading did not complete: the results are missing, unreadable, or say status "error"."""
+
+
+def load(path):
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Incomplete(f"no results at {path}: grading did not run to the end (see the grading step's log)")
+    except (OSError, ValueError) as error:
+        raise Incomplete(f"unreadable results at {path}: {error}")
+    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
+        raise Incomplete(f"{path} is not a results file (no 'tests' list)")
+    return results
+
+
+def exercises(results):
+    """[(exercise, passed checks, checks, score, max_score)] in the order the checks ran."""
+    rows = {}
+    for test in results["tests"]:
+        row = rows.setdefault(test.get("exercise") or "other", [0, 0, 0, 0])
+        row[0] += test.get("status") == "pass"
+        row[1] += 1
+        row[2] += test.get("score") or 0
+        row[3] += test.get("max_score") or 0
+    return [(name, *row) for name, row in rows.items()]
+
+
+def summary(results):
+    """The score table, in Markdown."""
+    lines = [f"## Score {results.get('score', 0)} / {results.get('max_score', 0)}", ""]
+    if results.get("status") == "error":
+        lines += [f"**Grading did not complete:** {results.get('message') or 'status error'}", ""]
+    lines += ["| exercise | checks passed | points |", "|---|---:|---:|"]
+    lines += [f"| {name} | {passed} / {count} | {score} / {most} |"
+              for name, passed, count, score, most in exercises(results)]
+    failing = failures(results)
+    if failing:
+        lines += ["", f"{len(failing)} distinct problems; the first:", ""]
+        lines += ["```", (failing[0][0].get("message") or "").strip()[:MESSAGE_LIMIT], "```"]
+    lines += ["", "Every check's message is in the `results` artifact (results.json, junit.xml)."]
+    return "\n".join(lines) + "\n"
+
+
+def failures(results):
+    """[(test, how many checks share its problem)] for the checks that did not pass, most useful first.
+
+    Checks that fail for one reason (its `cause`, else its message's first line) are one entry, so an
+    exercise not started is one line, not 34. Exercises under way (some check passed) come before
+    untouched ones, then in the kata's order; within an exercise the checks worth more points first."""
+    tests = results["tests"]
+    passed = {t.get("exercise") for t in tests if t.get("status") == "pass"}
+    groups = {}
+    for index, test in enumerate(tests):
+        if test.get("status") == "pass":
+            continue
+        key = test.get("cause") or (test.get("message") or test.get("name", "")).strip().split("\n")[0]
+        if key in groups:
+            groups[key][1] += 1
+        else:
+            groups[key] = [test, 1, index]
+    order = sorted(groups.values(), key=lambda g: (g[0].get("exercise") not in passed, g[0].get("task_id") or 99,
+                                                   -(g[0].get("max_score") or 0), g[2]))
+    return [(test, count) for test, count, _ in order]
+
+
+def escape(text, property=False):
+    text = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def annotation(results, test, count):
+    """`::error file=...,line=...,title=...::message` for one failing check."""
+    folder = (results.get("implementation") or "exercises").rstrip("/")
+    file = test.get("file") or (f"{folder}/{test['exercise']}.py" if test.get("exercise") else None)
+    check = test.get("name", "").split("::")[-1]
+    title = f"{test.get('exercise') or 'kata'}: {check}" + (f" (and {count - 1} more {'check' if count == 2 else 'checks'})" if count > 1 else "")
+    where = ([f"file={escape(file, True)}"] if file else []) + (
+        [f"line={int(test['line'])}"] if file and isinstance(test.get("line"), int) else [])
+    message = (test.get("message") or f"{check}: {test.get('status')}").strip()[:MESSAGE_LIMIT]
+    return f"::error {','.join(where + ['title=' + escape(title, True)])}::{escape(message)}"
+
+
+def github(path):
+    """Write the summary and print the annotations, the most useful first; 1 if grading did not complete."""
+    try:
+        results = load(path)
+    except Incomplete as error:
+        write_summary(f"## No score\n\n**Grading did not complete:** {error}\n")
+        print(f"::error title=Grading did not complete::{escape(error)}")
+        return 1
+    write_summary(summary(results))
+    incomplete = results.get("status") == "error"
+    if incomplete:
+        print(f"::error title=Grading did not complete::{escape(results.get('message') or 'status error')}")
+    failing = failures(results)
+    room = MAX_ERRORS - incomplete
+    for test, count in failing[:room]:
+        print(annotation(results, test, count))
+    if len(failing) > room:
+        print(f"::notice title=More problems::{len(failing) - room} more: see the job summary and the results artifact")
+    print(f"Score {results.get('score', 0)}/{results.get('max_score', 0)}")
+    return 1 if incomplete else 0
+
+
+def write_summary(text):
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as file:
+            file.write(text)
+    else:
+        print(text)
+
+
+def classroom(path):
+    """The results for classroom-resources/autograding-grading-reporter, base64-encoded: per check only what
+    it reads, messages cut to 150 characters (all dropped if still too long for one environment variable),
+    and line_no 0 so its log does not print "line undefined". Missing results become an error worth nothing."""
+    try:
+        results = load(path)
+    except Incomplete as error:
+        results = {"version": 3, "status": "error", "message": str(error), "score": 0, "max_score": 0, "tests": []}
+    tests = [{"name": t.get("name"), "status": t.get("status"), "score": t.get("score") or 0,
+              "max_score": t.get("max_score") or 0, "line_no": 0,
+              "message": (t.get("message") or "")[:CLASSROOM_MESSAGE] or None} for t in results["tests"]]
+    copy = dict(results, tests=tests)
+    encoded = base64.b64encode(json.dumps(copy).encode()).decode()
+    if len(encoded) > CLASSROOM_LIMIT:
+        copy["tests"] = [dict(t, message=None) for t in tests]
+        encoded = base64.b64encode(json.dumps(copy).encode()).decode()
+    return encoded
+
+
+def main(argv):
+    if not argv or argv[0] not in ("github", "summary", "classroom") or len(argv) > 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, path = argv[0], (argv[1] if len(argv) > 1 else DEFAULT)
+    if command == "github":
+        return github(path)
+    if command == "classroom":
+        print(classroom(path))
+        return 0
+    try:
+        results = load(path)
+    except Incomplete as error:
+        print(f"Grading did not complete: {error}", file=sys.stderr)
+        return 1
+    print(summary(results), end="")
+    return 1 if results.get("status") == "error" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
