@@ -22,7 +22,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from tests.support.results import write_whole
+from kata.results import write_whole
 
 SHOWN_CAUSES = 15     # causes charted and listed on the page; class_causes.csv has them all
 EXAMPLE_CHARS = 1200  # of an example message on the page

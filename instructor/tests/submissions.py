@@ -28,7 +28,7 @@ def build_model(length=5):
 EDITS_TESTS_WHILE_GRADED = '''
 from pathlib import Path
 
-check = Path(__file__).resolve().parents[1] / "tests" / "checks" / "training.py"
+check = Path(__file__).resolve().parents[1] / "kata" / "checks" / "training.py"
 check.write_text(check.read_text() + "\\n# edited by the submission\\n")
 '''
 ALWAYS_PASSES = '''"""Edited by the student: every training check passes."""
@@ -106,13 +106,13 @@ def repository_with_edited_check(into, name="repository_with_edited_check"):
     """A copy of the student's whole repository: untouched stubs, and a training check that always passes."""
     student = into / name
     student.mkdir()
-    for path in ("conftest.py", "tox.ini", "tests", "exercises"):
+    for path in ("conftest.py", "tox.ini", "tests", "kata", "exercises"):
         source = ROOT / path
         if source.is_dir():
             shutil.copytree(source, student / path, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, student / path)
-    (student / "tests" / "checks" / "training.py").write_text(ALWAYS_PASSES)
+    (student / "kata" / "checks" / "training.py").write_text(ALWAYS_PASSES)
     return student
 
 

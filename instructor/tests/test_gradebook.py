@@ -88,14 +88,14 @@ def test_a_50_million_parameter_model_fails_without_being_trained(graded):
 def test_a_submission_that_changes_the_tests_while_graded_is_an_error_naming_them(graded):
     results = graded[3]["edits_tests_while_graded"]
     assert results["status"] == "error"
-    assert "changed tests/checks/training.py while being graded" in results["message"]
+    assert "changed kata/checks/training.py while being graded" in results["message"]
 
 
 @SLOW
 def test_a_repository_with_an_edited_check_is_an_error_and_gains_nothing(graded):
     results = graded[3]["repository_with_edited_check"]
     assert results["status"] == "error"
-    assert "the submission's changed tests/checks/training.py" in results["message"]
+    assert "the submission's changed kata/checks/training.py" in results["message"]
     assert results["score"] == 0    # graded by the instructor's checks, not the edited one
 
 

@@ -4,8 +4,8 @@ import os
 import subprocess
 import sys
 
-from tests.support import quiet
-from tests.support.quiet import preflight_problem
+from kata import quiet
+from kata.quiet import preflight_problem
 
 from .runs import ROOT
 

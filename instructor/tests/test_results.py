@@ -6,7 +6,7 @@ import pytest
 
 from instructor.tests import submissions
 from instructor.tests.runs import ROOT, exercise_of, grade
-from tests.support import results as kata_results
+from kata import results as kata_results
 
 ONE_EXERCISE = ("tests/test_one_to_one.py", "tests/test_many_to_one.py")
 SLOW = pytest.mark.timeout(300)
@@ -61,18 +61,18 @@ def test_an_unknown_folder_is_a_usage_error_with_a_non_zero_exit(tmp_path):
 @SLOW
 def test_a_fingerprint_mismatch_is_an_error_naming_the_file(tmp_path):
     expected = kata_results.fingerprint(ROOT)
-    expected["files"]["tests/checks/training.py"] = "0" * 64
+    expected["files"]["kata/checks/training.py"] = "0" * 64
     expected["sha256"] = "1" * 64
     (tmp_path / "expected.json").write_text(json.dumps(expected))
     code, output, results = grade(ROOT / "solutions", tmp_path / "results.json", ONE_EXERCISE[0],
                                   f"--expected-fingerprint={tmp_path / 'expected.json'}")
     assert code == 0, output
-    assert results["status"] == "error" and "changed tests/checks/training.py" in results["message"]
+    assert results["status"] == "error" and "changed kata/checks/training.py" in results["message"]
 
 
 def test_the_fingerprint_covers_the_graded_files():
     files = kata_results.fingerprint(ROOT)["files"]
-    assert {"conftest.py", "tox.ini", "tests/checks/training.py", "tests/support/results.py"} <= set(files)
+    assert {"conftest.py", "tox.ini", "kata/checks/training.py", "kata/results.py"} <= set(files)
     assert not any(path.startswith(("exercises/", "solutions/", "instructor/")) for path in files)
 
 
