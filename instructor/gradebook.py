@@ -1,15 +1,21 @@
 """Grade a class: a folder of submissions into one CSV and one results JSON per student.
 
-    python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--jobs N] [--seed 0]
+    python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--jobs N] [--seed 0] [--max-output-mb 64]
 
 SUBMISSIONS_DIR holds one folder per student: either the student's implementation folder (the
 modules of the contract) or a copy of the student's whole repository, whose exercises/ is graded.
 Every submission is graded by this checkout's own tests, never by the copy the student sent:
 
-- in a private copy of the graded files, in its own process group, one per core at a time;
+- its files are copied without following a symbolic link, within a size bound; a FIFO, a device,
+  a socket or a link that dangles or leads out of the submission is an error row naming the file;
+- it runs in a private folder, in a grading process that leads its own session, one per core;
+  whatever its code kills (its parent, its process group), the gradebook survives, and every
+  process it leaves behind is killed (the gradebook is their subreaper: none can slip away);
 - with a time limit and a size limit on every file it writes (so endless output stops);
+- the results file it wrote is checked before it is used: a malformed one is an error row;
 - its results are written the moment it finishes, and the CSV after every student, so a crash,
   a hang or a flood of output in one submission costs that student an error row, nothing else.
+Ctrl-C stops the run at once: no new grading starts, the finished rows stay in grades.csv.
 
 The fingerprint of the graded files is computed here, outside the student's process: a repository
 copy whose tests/, conftest.py or tox.ini differ from this checkout's, or a submission that changes
@@ -19,36 +25,142 @@ tests are kept in the row for the instructor to judge.
 import argparse
 import contextlib
 import csv
+import ctypes
+import fnmatch
 import io
 import json
+import math
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from kata.registry import ORDER
 from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")
+IGNORED = ("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")   # never copied
+USAGE_ERROR = 4             # bad options: one line, no grading
+INTERRUPTED = 130           # Ctrl-C: the finished rows are kept
+MAX_COPY_BYTES = 200 * 2**20     # a submission's copied files, in all
+MAX_COPY_FILES = 5000            # ... and its files, folders and links
+MAX_RESULTS_BYTES = 16 * 2**20   # a results file is some kB; beyond this it is not one
 LOG_TAIL = 1500   # characters of a failed run's output kept as its reason
-# The child limits the size of every file it writes, then runs pytest: no preexec_fn in threads.
-BOOTSTRAP = ("import resource, sys, pytest\n"
+MALFORMED = "the results file is malformed"
+# The grading process leads its own session: it limits the size of every file written, then runs
+# pytest as its child, so the learner's code (run by pytest) has it, not the gradebook, as parent.
+BOOTSTRAP = ("import os, resource, signal, subprocess, sys\n"
              "limit = int(sys.argv[1])\n"
              "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
              "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
-             "sys.exit(pytest.main(sys.argv[2:]))\n")
-RUNNING = set()   # live process groups, killed if the gradebook itself is interrupted
+             "code = subprocess.call([sys.executable, '-m', 'pytest', *sys.argv[2:]])\n"
+             "if code < 0:   # pytest died of a signal: die of the same one\n"
+             "    signal.signal(-code, signal.SIG_DFL)\n"
+             "    os.kill(os.getpid(), -code)\n"
+             "sys.exit(code % 256)\n")
+RUNNING = set()                  # pids of the live grading processes (each its own process group)
+SPAWNING = threading.Lock()      # starting a grading process, and killing strays, one at a time
+STOPPING = threading.Event()     # set by Ctrl-C or SIGTERM: no grading process starts after it
 
 
-def implementation_of(submission):
-    """A repository copy's exercises/, else the folder itself."""
-    return submission / "exercises" if (submission / "exercises").is_dir() else submission
+class Uncopyable(Exception):
+    """A submission the gradebook will not copy; the message names the file."""
+
+
+class Stopped(Exception):
+    """The gradebook is stopping: this submission gets no row."""
+
+
+# --- copying a submission -------------------------------------------------------------------
+
+class Budget:
+    """What one submission's copy may still take: bytes, and files, folders and links."""
+
+    def __init__(self, max_bytes=MAX_COPY_BYTES, max_files=MAX_COPY_FILES):
+        self.max_bytes, self.max_files = max_bytes, max_files
+        self.bytes, self.files = max_bytes, max_files
+
+    def take(self, name, info):
+        self.files -= 1
+        self.bytes -= info.st_size if stat.S_ISREG(info.st_mode) else 0
+        if self.files < 0:
+            raise Uncopyable(f"more than {self.max_files} files and folders (at {name}): send the modules only")
+        if self.bytes < 0:
+            raise Uncopyable(f"more than {self.max_bytes / 2**20:g} MB (at {name}): send the modules only")
+
+
+def ignored(name):
+    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
+
+
+def kind_of(mode):
+    kinds = {stat.S_ISFIFO: "a FIFO (named pipe)", stat.S_ISCHR: "a character device",
+             stat.S_ISBLK: "a block device", stat.S_ISSOCK: "a socket"}
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
+
+
+def link_inside(link, root, name):
+    """What a copy of link should point at: the same file, relatively; only if it is inside root."""
+    pointed = os.readlink(link)
+    where = Path(os.path.realpath(link))
+    if not where.exists():
+        raise Uncopyable(f"{name} is a symbolic link to {pointed}, which does not exist")
+    if not where.is_relative_to(root):
+        raise Uncopyable(f"{name} is a symbolic link to {pointed}, outside the submission: send the file itself")
+    return os.path.relpath(where, os.path.realpath(link.parent))
+
+
+def copy_safely(source, target, root, budget):
+    """Copy source (a file, folder or link under root) to target, never following a symbolic link.
+
+    A link that stays inside root is copied as a link; a FIFO, a device, a socket, a link that
+    dangles or leads out, or more than the budget raises Uncopyable naming the file."""
+    todo = [(source, target)]
+    while todo:
+        source, target = todo.pop()
+        name = source.relative_to(root).as_posix()
+        info = source.lstat()
+        budget.take(name, info)
+        if stat.S_ISDIR(info.st_mode):
+            target.mkdir(parents=True)
+            todo += [(source / child, target / child) for child in sorted(os.listdir(source)) if not ignored(child)]
+        elif stat.S_ISREG(info.st_mode):
+            shutil.copyfile(source, target, follow_symlinks=False)
+        elif stat.S_ISLNK(info.st_mode):
+            os.symlink(link_inside(source, root, name), target)
+        else:
+            raise Uncopyable(f"{name} is {kind_of(info.st_mode)}: only files, folders and links inside "
+                             "the submission are graded")
+
+
+def is_repository(submission):
+    """A repository copy: its exercises/ is a real folder (a link named exercises is not followed)."""
+    return (submission / "exercises").is_dir() and not (submission / "exercises").is_symlink()
+
+
+def copy_submission(submission, exercises, sent, budget=None):
+    """Copy what is graded: the student's modules into exercises, a repository copy's graded files
+    (conftest.py, tox.ini, tests/) into sent, to be compared with the instructor's."""
+    budget = budget or Budget()
+    if submission.is_symlink():
+        raise Uncopyable(f"{submission.name} is a symbolic link: put the folder itself in the class folder")
+    root = submission.resolve()
+    sent.mkdir()
+    if not is_repository(submission):
+        copy_safely(root, exercises, root, budget)
+        return
+    copy_safely(root / "exercises", exercises, root, budget)
+    for name in GRADED:
+        if os.path.lexists(root / name):
+            copy_safely(root / name, sent / name, root, budget)
 
 
 def snapshot(into):
@@ -56,91 +168,240 @@ def snapshot(into):
     for name in (*GRADED, "exercises/hints"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, into / name, ignore=IGNORED)
+            shutil.copytree(source, into / name, ignore=shutil.ignore_patterns(*IGNORED))
         elif source.is_file():
             shutil.copy2(source, into / name)
     return into
 
 
-def prepare(kata, submission, graded):
-    """A private grading folder: the snapshot of the graded files, the student's modules as exercises/."""
-    shutil.copytree(implementation_of(submission), kata / "exercises", ignore=IGNORED)
-    shutil.copytree(graded, kata, dirs_exist_ok=True)
+# --- processes: start, kill, and leave none behind --------------------------------------------
+
+def become_subreaper():
+    """Orphans of a submission's processes become the gradebook's children, not init's: none can
+    slip away by leaving its process group or session (Linux; elsewhere, the process group only)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)    # PR_SET_CHILD_SUBREAPER
 
 
-def run_pytest(kata, results, log, options):
-    """Grade kata/exercises in a child process; the reason it did not finish, or None."""
+def children_table():
+    """{parent pid: [child pids]} of every process, from /proc."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parent = int(Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[1])
+                table.setdefault(parent, []).append(int(entry.name))
+    return table
+
+
+def descendants(pid, table):
+    found, todo = [], list(table.get(pid, []))
+    while todo:
+        found.append(todo.pop())
+        todo += table.get(found[-1], [])
+    return found
+
+
+def kill(pid, group=False):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        (os.killpg if group else os.kill)(pid, signal.SIGKILL)
+
+
+def kill_strays():
+    """Kill and reap every process of the gradebook's that is not a running grading process or
+    under one: what a finished or killed submission left behind. Call with SPAWNING held."""
+    for _ in range(20):     # killing a parent hands its children to the gradebook: repeat until none
+        table = children_table()
+        strays = [pid for child in table.get(os.getpid(), []) if child not in RUNNING
+                  for pid in (child, *descendants(child, table))]
+        if not strays:
+            return
+        for pid in strays:
+            kill(pid)
+        for pid in strays:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)      # only the gradebook's own children; the others are not its to reap
+
+
+def start_grading_process(command, kata, output, env):
+    """A grading process leading its own session; Stopped once the gradebook is stopping."""
+    with SPAWNING:
+        if STOPPING.is_set():
+            raise Stopped
+        child = subprocess.Popen(command, cwd=kata, stdin=subprocess.DEVNULL, stdout=output,
+                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        RUNNING.add(child.pid)
+        return child
+
+
+def end_grading_process(child):
+    """Kill its process group, reap it, then kill whatever it left outside the group."""
+    kill(child.pid, group=True)
+    child.wait()
+    with SPAWNING:
+        RUNNING.discard(child.pid)
+        kill_strays()
+
+
+def leave_no_process():
+    """The gradebook's last act: every grading process and whatever it started, killed and reaped."""
+    with SPAWNING:
+        for pid in RUNNING:
+            kill(pid, group=True)
+        kill_strays()
+
+
+def stop_everything():
+    """Ctrl-C: no grading process starts from now on, and the running ones are killed."""
+    STOPPING.set()
+    with SPAWNING:
+        for pid in RUNNING:
+            kill(pid, group=True)
+
+
+# --- grading one submission -----------------------------------------------------------------
+
+def run_grading(kata, results, log, options):
+    """Grade kata/exercises in a grading process; the reason it did not finish, or None."""
     limit = options.max_output_mb * 2**20
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), "-q", "--show-capture=no",
                f"--kata-seed={options.seed}", f"--results-json={results}", "--grade"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
            "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}  # a core each
     env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
-    with open(log, "wb") as output:
-        child = subprocess.Popen(command, cwd=kata, stdin=subprocess.DEVNULL, stdout=output,
-                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        RUNNING.add(child.pid)
+    with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
+        child = start_grading_process(command, kata, output, env)
         try:
             code = child.wait(timeout=options.timeout)
         except subprocess.TimeoutExpired:
-            kill(child.pid)
-            child.wait()
+            code = None
+        finally:
+            end_grading_process(child)
+        if STOPPING.is_set() and code != 0:
+            raise Stopped      # killed by the stop, not by its own doing
+        if code is None:
             return (f"timed out after {options.timeout:g} s: look for a loop that never ends "
                     "or a model far too large; the checks graded before it are kept")
-        finally:
-            RUNNING.discard(child.pid)
-    if code != 0:
-        return died(code, log, read_results(results))
+        if code != 0:
+            return died(code, tail(output), load_results(results)[0])
     return None
 
 
-def died(code, log, partial):
+def tail(output):
+    output.seek(max(0, os.fstat(output.fileno()).st_size - LOG_TAIL))
+    return output.read(LOG_TAIL).decode(errors="replace")
+
+
+def died(code, log_tail, partial):
     """Why the grading process ended early: its code or signal, the check it was on, its last words."""
     how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
     waiting = [t["name"] for t in (partial or {}).get("tests", []) if t["message"] == NOT_REACHED]
     during = f" during {waiting[0]}" if waiting else ""
-    words = [line for line in log.read_bytes()[-LOG_TAIL:].decode(errors="replace").splitlines()
-             if line.strip(".sFEnBf[]% 0123456789")]      # not pytest's progress dots
-    return (f"the grading process {how}{during} (a crash or an exit in the submission's code)"
+    words = [line for line in log_tail.splitlines() if line.strip(".sFEnBf[]% 0123456789")]  # not pytest's dots
+    return (f"the grading process {how}{during} (a crash, an exit or a kill in the submission's code)"
             + (": " + " | ".join(words[-5:]) if words else ""))
 
 
-def kill(group):
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(group, signal.SIGKILL)
-
-
-def read_results(path):
+def read_small_file(path, limit):
+    """The bytes of a regular file of at most limit bytes, never through a link; else None."""
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = file.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
-def tampering(submission, kata, trusted):
+def well_formed(results):
+    """Whether results have every key the gradebook reads, of the right type, and add up: the
+    learner's code runs in the process that writes them, so they are checked, never trusted."""
+    def count(x):
+        return type(x) is int and x >= 0
+
+    def text(x):
+        return x is None or isinstance(x, str)
+
+    statuses = ("pass", "fail", "error")
+    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
+        return False
+    tests = results["tests"]
+    return (all(isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("exercise"), str)
+                and t.get("status") in statuses and text(t.get("message")) and text(t.get("output"))
+                and count(t.get("score")) and count(t.get("max_score")) and t["score"] <= t["max_score"]
+                for t in tests)
+            and results.get("status") in statuses and text(results.get("message"))
+            and count(results.get("score")) and count(results.get("max_score"))
+            and results["score"] == sum(t["score"] for t in tests)
+            and results["max_score"] == sum(t["max_score"] for t in tests)
+            and (results["status"] != "pass" or all(t["status"] == "pass" for t in tests)))
+
+
+def load_results(path):
+    """(results, problem): the results the grading process wrote if well-formed, else None and why."""
+    if not os.path.lexists(path):
+        return None, "grading wrote no results"
+    data = read_small_file(path, MAX_RESULTS_BYTES)
+    try:
+        results = json.loads(data) if data is not None else None
+    except (ValueError, RecursionError):
+        results = None
+    return (results, None) if well_formed(results) else (None, MALFORMED)
+
+
+def unsafe_to_fingerprint(root):
+    """The first graded file under root the gradebook will not read (a link, a special or huge file), or None."""
+    for name in GRADED:
+        paths = [root / name]
+        while paths:
+            path = paths.pop()
+            if not os.path.lexists(path):
+                continue
+            info = path.lstat()
+            if stat.S_ISDIR(info.st_mode):
+                paths += path.iterdir()
+            elif not stat.S_ISREG(info.st_mode) or info.st_size > MAX_COPY_BYTES:
+                return path.relative_to(root).as_posix()
+    return None
+
+
+def tampering(sent, kata, trusted):
     """Sentences naming graded files the student sent changed, or that changed while being graded."""
     found = []
-    sent = fingerprint(submission)
-    if sent["files"]:     # a repository copy: it carries the graded files
-        found += [f"the submission's {d}" for d in differences(trusted, sent)]
+    unsafe = unsafe_to_fingerprint(kata)
+    if unsafe:
+        return [f"{unsafe} became a link, a special or a huge file while being graded"]
+    sent_prints = fingerprint(sent)
+    if sent_prints["files"]:     # a repository copy: it carries the graded files
+        found += [f"the submission's {d}" for d in differences(trusted, sent_prints)]
     found += [f"{d} while being graded" for d in differences(trusted, fingerprint(kata))]
     return found
 
 
 def grade(submission, options, graded, trusted):
-    """The results of one submission, always: an error with its reason when grading failed."""
+    """The results of one submission, always: an error with its reason when grading failed.
+    Stopped when the gradebook stops first."""
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="kata-grade-") as tmp:
-        kata, results_path, log = Path(tmp) / "kata", Path(tmp) / "results.json", Path(tmp) / "log.txt"
+    if STOPPING.is_set():
+        raise Stopped
+    with tempfile.TemporaryDirectory(prefix="kata-grade-", ignore_cleanup_errors=True) as tmp:
+        tmp = Path(tmp)
+        kata, sent = tmp / "kata", tmp / "sent"
         try:
-            prepare(kata, submission, graded)
-        except OSError as error:
+            copy_submission(submission, kata / "exercises", sent)
+            shutil.copytree(graded, kata, dirs_exist_ok=True)
+        except (OSError, Uncopyable) as error:
             return failed(submission, f"could not copy the submission: {error}", started)
-        reason = run_pytest(kata, results_path, log, options)
-        results = read_results(results_path) or {"version": 3, "score": 0, "max_score": None, "tests": []}
+        reason = run_grading(kata, tmp / "results.json", tmp / "log.txt", options)
+        results, problem = load_results(tmp / "results.json")
+        if problem == MALFORMED:
+            reason = MALFORMED + (f". Also: {reason}" if reason else "")
+        results = results or {"version": 3, "score": 0, "max_score": None, "tests": []}
         if results.get("status") not in ("pass", "fail") and not reason:
-            reason = results.get("message") or "grading wrote no results"
-        edits = tampering(submission, kata, trusted)
+            reason = results.get("message") or problem or "grading wrote no results"
+        edits = tampering(sent, kata, trusted)
     if edits:
         reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
     if reason:
@@ -149,11 +410,23 @@ def grade(submission, options, graded, trusted):
     return results
 
 
+def grade_or_stop(submission, options, graded, trusted):
+    """grade(), with a fault of the gradebook itself costing this row only; None when stopped."""
+    try:
+        return grade(submission, options, graded, trusted)
+    except Stopped:
+        return None
+    except Exception as error:
+        return failed(submission, f"the gradebook failed: {type(error).__name__}: {error}", 0)
+
+
 def failed(submission, reason, started):
     seconds = round(time.monotonic() - started, 1) if started else None
     return {"version": 3, "status": "error", "message": reason, "score": 0, "max_score": None,
             "tests": [], "student": submission.name, "seconds": seconds}
 
+
+# --- the class: rows, CSV, the run ----------------------------------------------------------
 
 def reason_of(results):
     """The run's message, else the first failed check's first line: what the instructor reads in the CSV."""
@@ -173,9 +446,10 @@ def write_json(path, data):
 
 
 def write_csv(path, rows):
-    """All rows so far, sorted by student; the max score of a run that never started is the class's."""
-    exercises = sorted({key for row in rows for key in row} - {"student", "total", "max_score", "status", "reason"},
-                       key=lambda name: (task_id(name) or 99, name))
+    """All rows so far, sorted by student; every exercise has a column, even in an empty class;
+    the max score of a run that never started is the class's."""
+    found = {key for row in rows for key in row} - {"student", "total", "max_score", "status", "reason"}
+    exercises = sorted(found | set(ORDER), key=lambda name: (task_id(name) or 99, name))
     most = max((row["max_score"] or 0 for row in rows), default=0)
 
     text = io.StringIO()
@@ -186,42 +460,90 @@ def write_csv(path, rows):
     write_whole(path, text.getvalue())
 
 
+def student_folders(submissions, out):
+    """Each student's folder (a link to one too: it is graded as an error, never followed); not
+    hidden folders, nor --out if it is inside SUBMISSIONS_DIR."""
+    return sorted(p for p in submissions.iterdir()
+                  if not p.name.startswith(".") and p.is_dir() and p.resolve() != out.resolve())
+
+
+def record(results, out, done):
+    """One student done: their results file, the whole CSV again, and a line on the terminal."""
+    done.append(results)
+    write_json(out / "results" / f"{results['student']}.json", results)
+    write_csv(out / "grades.csv", [row_of(r) for r in done])
+    print(f"{results['student']:<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
+          f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {reason_of(results)[:60]}", flush=True)
+
+
+def grade_each(folders, out, options, graded, trusted):
+    """Grade the folders, options.jobs at a time; the results of those done, in the order they finished."""
+    done = []
+    pool = ThreadPoolExecutor(max_workers=options.jobs)
+    pending = {pool.submit(grade_or_stop, folder, options, graded, trusted) for folder in folders}
+    try:
+        while pending and not STOPPING.is_set():
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                if future.result() is not None:
+                    record(future.result(), out, done)
+    finally:
+        if STOPPING.is_set():
+            stop_everything()
+        pool.shutdown(wait=True, cancel_futures=True)
+    for future in pending:      # finished on their own while the gradebook stopped: kept
+        if future.done() and not future.cancelled() and future.result() is not None:
+            record(future.result(), out, done)
+    return done
+
+
+def write_class_report_if_available(results_list, out):
+    """The class report, from instructor/class_report.py when that module exists (written separately)."""
+    try:
+        from instructor.class_report import write_class_report
+    except ModuleNotFoundError as error:
+        if error.name != "instructor.class_report":
+            raise
+        return
+    write_class_report(results_list, out)
+
+
 def grade_all(submissions, out, options):
     """Grade every student folder in parallel; results/<student>.json and grades.csv as each finishes."""
     (out / "results").mkdir(parents=True, exist_ok=True)
+    folders = student_folders(submissions, out)
     with tempfile.TemporaryDirectory(prefix="kata-graded-") as tmp:
         graded = snapshot(Path(tmp))
         trusted = fingerprint(graded)
         write_json(out / "fingerprint.json", trusted)
-        rows = grade_each(submissions, out, options, graded, trusted)
+        write_csv(out / "grades.csv", [])
+        if not folders:
+            print(f"no submissions found in {submissions}")
+            return []
+        results_list = grade_each(folders, out, options, graded, trusted)
+    if STOPPING.is_set():
+        return results_list
+    # The class report: one place, after every student is graded (not after Ctrl-C).
+    write_class_report_if_available(results_list, out)
     if fingerprint(ROOT) != trusted:
         print("Note: this checkout's graded files changed while grading; the grades above used the "
               "files as they were at the start (out/fingerprint.json).", file=sys.stderr)
-    return rows
+    return results_list
 
 
-def grade_each(submissions, out, options, graded, trusted):
-    rows = []
-    folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
-    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-        futures = {pool.submit(grade, folder, options, graded, trusted): folder for folder in folders}
-        for future in as_completed(futures):
-            try:
-                results = future.result()
-            except Exception as error:     # a fault of the gradebook itself: this row only
-                results = failed(futures[future], f"the gradebook failed: {type(error).__name__}: {error}", 0)
-            write_json(out / "results" / f"{results['student']}.json", results)
-            rows.append(row_of(results))
-            write_csv(out / "grades.csv", rows)
-            print(f"{results['student']:<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
-                  f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {reason_of(results)[:60]}",
-                  flush=True)
-    return rows
+# --- the command line -----------------------------------------------------------------------
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input: one line naming the option, exit 4; no usage dump."""
+
+    def error(self, message):
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="python -m instructor.gradebook", description=__doc__.split("\n")[0])
-    parser.add_argument("submissions", type=Path, help="a folder with one sub-folder per student")
+    parser = OneLineParser(prog="python -m instructor.gradebook", description=__doc__.split("\n")[0])
+    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR", help="a folder with one sub-folder per student")
     parser.add_argument("--out", type=Path, required=True,
                         help="where grades.csv, results/<student>.json and fingerprint.json go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per submission (default 300)")
@@ -230,20 +552,47 @@ def parse(argv):
     parser.add_argument("--max-output-mb", type=int, default=64,
                         help="largest file a submission may write, its captured output included (default 64)")
     options = parser.parse_args(argv)
-    if not options.submissions.is_dir():
-        parser.error(f"{options.submissions}: no such folder")
+    check(options, parser.error)
     return options
+
+
+def check(options, error):
+    """Every option in range, the folders usable: else error(one line naming the option)."""
+    if options.jobs < 1:
+        error(f"--jobs must be 1 or more, not {options.jobs}")
+    if not (0 < options.timeout < math.inf):
+        error(f"--timeout must be a number of seconds above 0, not {options.timeout:g}")
+    if not 0 < options.max_output_mb <= 2**20:
+        error(f"--max-output-mb must be from 1 to {2**20}, not {options.max_output_mb}")
+    if not 0 <= options.seed < 2**32:
+        error(f"--seed must be from 0 to {2**32 - 1}, not {options.seed}")
+    if not options.submissions.is_dir():
+        error(f"SUBMISSIONS_DIR {options.submissions}: no such folder")
+    if options.out.exists() and not options.out.is_dir():
+        error(f"--out {options.out} is a file, not a folder")
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        error(f"--out {options.out}: cannot make the folder: {problem.strerror}")
 
 
 def main(argv=None):
     options = parse(argv)
+    become_subreaper()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: STOPPING.set())    # grade_each notices within 0.2 s
     started = time.monotonic()
     try:
-        rows = grade_all(options.submissions, options.out, options)
+        results_list = grade_all(options.submissions, options.out, options)
     finally:
-        for group in list(RUNNING):
-            kill(group)
-    print(f"graded {len(rows)} submissions in {time.monotonic() - started:.1f} s -> {options.out / 'grades.csv'}")
+        leave_no_process()
+    total = len(student_folders(options.submissions, options.out))
+    if STOPPING.is_set():
+        print(f"interrupted: {len(results_list)} of {total} submissions graded, their rows are in "
+              f"{options.out / 'grades.csv'}; no grading process is left", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    if total:
+        print(f"graded {total} submissions in {time.monotonic() - started:.1f} s -> {options.out / 'grades.csv'}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """A class of submissions for the gradebook's tests and demos: good, half done, and bad in every way
 a submission can be bad. Each builder makes one student folder under `into` and returns it."""
+import os
 import shutil
+import socket
+import stat
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +34,29 @@ from pathlib import Path
 check = Path(__file__).resolve().parents[1] / "kata" / "checks" / "training.py"
 check.write_text(check.read_text() + "\\n# edited by the submission\\n")
 '''
+# Hostile submissions: each attacks the grading itself, at import.
+KILLS_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+TERMINATES_ITS_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGTERM)\n"
+KILLS_ITS_GROUP = "import os, signal\nos.killpg(0, signal.SIGKILL)\n"
+LEAVES_PROCESSES = '''
+import os, subprocess, sys
+
+SLEEP = "import time; time.sleep(300)"
+DAEMON = "import os, time\\nif os.fork() == 0:\\n    os.setsid()\\n    if os.fork() == 0:\\n        time.sleep(300)\\n    os._exit(0)\\ntime.sleep(300)\\n"
+here = os.getcwd()     # inside the gradebook's temporary folder: a test finds these processes by it
+subprocess.Popen([sys.executable, "-c", SLEEP, here])                           # in its process group
+subprocess.Popen([sys.executable, "-c", SLEEP, here], start_new_session=True)   # in a session of its own
+subprocess.Popen([sys.executable, "-c", DAEMON, here])                           # a daemon: fork, setsid, fork
+'''
+WRITES_ITS_OWN_RESULTS = '''
+import json, os, sys
+
+path = next(arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--results-json="))
+with open(path, "w") as file:
+    json.dump({"status": "pass", "score": 999, "max_score": 999, "tests": [{"name": "forged", "score": 999}]}, file)
+os._exit(0)
+'''
+SLEEPS_AT_IMPORT = "import time\ntime.sleep(60)\n"
 ALWAYS_PASSES = '''"""Edited by the student: every training check passes."""
 
 
@@ -100,6 +126,77 @@ def huge_model(into, name="huge_model"):
 
 def edits_tests_while_graded(into, name="edits_tests_while_graded"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=EDITS_TESTS_WHILE_GRADED)
+
+
+def kills_its_parent(into, name="kills_its_parent"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=KILLS_ITS_PARENT)
+
+
+def terminates_its_parent(into, name="terminates_its_parent"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=TERMINATES_ITS_PARENT)
+
+
+def kills_its_group(into, name="kills_its_group"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=KILLS_ITS_GROUP)
+
+
+def leaves_processes(into, name="leaves_processes"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=LEAVES_PROCESSES)
+
+
+def writes_its_own_results(into, name="writes_its_own_results"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=WRITES_ITS_OWN_RESULTS)
+
+
+def sleeps_at_import(into, name="sleeps_at_import"):
+    return folder_with(into, name, one_to_one=SLEEPS_AT_IMPORT)
+
+
+def has_a_fifo(into, name="has_a_fifo"):
+    student = solved(into, name)
+    os.mkfifo(student / "data")
+    return student
+
+
+def has_a_socket(into, name="has_a_socket"):
+    student = solved(into, name)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(student / "sock"))
+    return student
+
+
+def has_a_device(into, name="has_a_device"):
+    """A character device like /dev/zero (making one needs root)."""
+    student = solved(into, name)
+    os.mknod(student / "zero", 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+    return student
+
+
+def links_to_dev_zero(into, name="links_to_dev_zero"):
+    student = solved(into, name)
+    (student / "one_to_one.py").unlink()
+    (student / "one_to_one.py").symlink_to("/dev/zero")
+    return student
+
+
+def links_to_another_student(into, name="links_to_another_student"):
+    """Its many_to_one.py is a link to the solved student's."""
+    student = solved(into, name)
+    (student / "many_to_one.py").unlink()
+    (student / "many_to_one.py").symlink_to(into / "solved" / "many_to_one.py")
+    return student
+
+
+def has_a_dangling_link(into, name="has_a_dangling_link"):
+    student = solved(into, name)
+    (student / "notes.txt").symlink_to(into / "nowhere")
+    return student
+
+
+def is_a_link_to_another_student(into, name="is_a_link_to_another_student"):
+    """The student's folder itself is a link to the solved student's folder."""
+    (into / name).symlink_to(into / "solved")
+    return into / name
 
 
 def repository_with_edited_check(into, name="repository_with_edited_check"):

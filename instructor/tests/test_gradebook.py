@@ -1,9 +1,20 @@
 """The gradebook grades a class in parallel, and a bad submission costs only its own row: each bad
-kind ends in a results entry with a clear reason, and the good submission beside it keeps full marks."""
+kind ends in a results entry with a clear reason, and the good submission beside it keeps full marks.
+A hostile one (killing its parent or its group, leaving processes, forging its results, links and
+special files) costs nothing more; bad options are one line; Ctrl-C keeps the finished rows."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 
+from instructor import gradebook as gradebook_module
 from instructor.tests import submissions
-from instructor.tests.runs import exercise_of, gradebook
+from instructor.tests.runs import (ROOT, exercise_of, gradebook, gradebook_command, grades_in, processes_mentioning,
+                                   with_temp_folder)
+from kata.registry import ORDER
 from kata.results import NOT_REACHED, OUTPUT_LIMIT, TRUNCATED
 
 SLOW = pytest.mark.timeout(600)   # one gradebook run for the whole module, in the first test's setup
@@ -99,6 +110,186 @@ def test_a_repository_with_an_edited_check_is_an_error_and_gains_nothing(graded)
     assert results["score"] == 0    # graded by the instructor's checks, not the edited one
 
 
+# --- bad options: one line naming the option, exit 4 ------------------------------------------
+
+@pytest.mark.parametrize("options, named", [
+    (["--jobs", "0"], "--jobs"), (["--timeout", "0"], "--timeout"), (["--timeout", "-5"], "--timeout"),
+    (["--max-output-mb", "0"], "--max-output-mb"), (["--seed", "-1"], "--seed"), (["--seed", str(2**32)], "--seed"),
+    (["--jobs", "two"], "--jobs")])
+def test_an_option_out_of_range_is_one_line_naming_it(tmp_path, options, named):
+    (tmp_path / "class").mkdir()
+    code, output, rows, _ = gradebook(tmp_path / "class", tmp_path / "out", *options)
+    assert code == 4 and len(output.strip().splitlines()) == 1 and named in output, output
+    assert "Traceback" not in output and "usage:" not in output and not rows
+
+
+def test_an_out_that_is_a_file_is_one_line_naming_it(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "out").write_text("not a folder")
+    code, output, _, _ = gradebook(tmp_path / "class", tmp_path / "out")
+    assert code == 4 and len(output.strip().splitlines()) == 1 and "--out" in output, output
+
+
 def test_a_missing_submissions_folder_is_a_usage_error(tmp_path):
     code, output, rows, _ = gradebook(tmp_path / "nowhere", tmp_path / "out")
-    assert code == 2 and "no such folder" in output and not rows
+    assert code == 4 and len(output.strip().splitlines()) == 1 and "no such folder" in output and not rows
+
+
+def test_an_empty_class_writes_the_header_only(tmp_path):
+    (tmp_path / "class").mkdir()
+    code, output, _, _ = gradebook(tmp_path / "class", tmp_path / "out")
+    assert code == 0 and f"no submissions found in {tmp_path / 'class'}" in output, output
+    header = ",".join(["student", *ORDER, "total", "max_score", "status", "reason"])
+    assert (tmp_path / "out" / "grades.csv").read_text().splitlines() == [header]
+
+
+# --- copying a submission: never through a link, within a bound ----------------------------
+
+@pytest.mark.parametrize("builder, named", [
+    (submissions.has_a_fifo, "data is a FIFO"), (submissions.has_a_socket, "sock is a socket"),
+    (submissions.links_to_dev_zero, "one_to_one.py is a symbolic link to /dev/zero, outside the submission"),
+    (submissions.links_to_another_student, "many_to_one.py is a symbolic link to"),
+    (submissions.has_a_dangling_link, "notes.txt is a symbolic link to"),
+    (submissions.is_a_link_to_another_student, "is_a_link_to_another_student is a symbolic link"),
+    pytest.param(submissions.has_a_device, "zero is a character device",
+                 marks=pytest.mark.skipif(os.geteuid() != 0, reason="making a device needs root"))])
+def test_a_special_file_or_a_link_out_is_not_copied_and_named(tmp_path, builder, named):
+    submissions.make_class(tmp_path / "class", [submissions.solved])
+    student = builder(tmp_path / "class")
+    with pytest.raises(gradebook_module.Uncopyable, match=named):
+        gradebook_module.copy_submission(student, tmp_path / "kata" / "exercises", tmp_path / "sent")
+
+
+def test_a_link_inside_the_submission_is_copied_as_a_link(tmp_path):
+    student = submissions.solved(tmp_path)
+    (student / "same.py").symlink_to(student / "one_to_one.py")
+    gradebook_module.copy_submission(student, tmp_path / "copy", tmp_path / "sent")
+    assert os.readlink(tmp_path / "copy" / "same.py") == "one_to_one.py"
+
+
+@pytest.mark.parametrize("budget, named", [(dict(max_bytes=1000), "more than"), (dict(max_files=3), "more than 3 files")])
+def test_a_submission_beyond_the_size_bound_is_not_copied(tmp_path, budget, named):
+    student = submissions.solved(tmp_path)
+    with pytest.raises(gradebook_module.Uncopyable, match=named):
+        gradebook_module.copy_submission(student, tmp_path / "copy", tmp_path / "sent", gradebook_module.Budget(**budget))
+
+
+@pytest.mark.parametrize("text", ["", "[]", '{"tests": [{"name": "x"}]}', '{"status": "pass", "score": NaN}',
+                                  "[" * 100_000, '{"version": 3, "status": "pass", "message": null, "score": 9, '
+                                                 '"max_score": 9, "tests": []}'])
+def test_a_malformed_results_file_is_never_trusted(tmp_path, text):
+    (tmp_path / "results.json").write_text(text)
+    assert gradebook_module.load_results(tmp_path / "results.json") == (None, gradebook_module.MALFORMED)
+
+
+def test_a_results_file_that_is_a_link_is_never_read(tmp_path):
+    (tmp_path / "results.json").symlink_to("/dev/zero")
+    assert gradebook_module.load_results(tmp_path / "results.json") == (None, gradebook_module.MALFORMED)
+
+
+# --- hostile submissions: every student still gets a row, no process is left ----------------
+
+HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.terminates_its_parent,
+           submissions.kills_its_group, submissions.leaves_processes, submissions.writes_its_own_results,
+           submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
+           submissions.is_a_link_to_another_student]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """One gradebook run over hostile submissions and a good one, its temporary files in temp:
+    (exit code, output, rows, results, processes left that mention temp)."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    submissions.make_class(tmp / "class", HOSTILE)
+    ran = gradebook(tmp / "class", tmp / "out", "--timeout", "120", "--jobs", "2", temp=tmp / "temp")
+    return (*ran, processes_mentioning(str(tmp / "temp")))
+
+
+@SLOW
+def test_every_hostile_submission_has_a_row_and_the_good_one_full_marks(hostile):
+    code, output, rows, results, _ = hostile
+    assert code == 0, output
+    assert sorted(rows) == sorted(builder.__name__ for builder in HOSTILE), output
+    assert rows["solved"]["status"] == "pass" and rows["solved"]["total"] == rows["solved"]["max_score"]
+
+
+@SLOW
+@pytest.mark.parametrize("student, how", [("kills_its_parent", "killed by SIGKILL"),
+                                          ("terminates_its_parent", "killed by SIGTERM"),
+                                          ("kills_its_group", "killed by SIGKILL")])
+def test_a_submission_that_kills_its_grading_process_is_its_own_error(hostile, student, how):
+    results = hostile[3][student]
+    assert results["status"] == "error" and how in results["message"], results["message"]
+    assert all(test["status"] == "pass" for test in exercise_of(results, "one_to_one"))
+
+
+@SLOW
+def test_processes_a_submission_leaves_behind_are_killed(hostile):
+    code, output, rows, results, left = hostile
+    assert rows["leaves_processes"]["status"] == "fail", rows["leaves_processes"]
+    assert not left, left
+
+
+@SLOW
+def test_a_submission_that_writes_its_own_results_file_is_an_error(hostile):
+    row = hostile[2]["writes_its_own_results"]
+    assert row["status"] == "error" and row["reason"].startswith("the results file is malformed"), row
+    assert row["total"] == "0"
+
+
+@SLOW
+@pytest.mark.parametrize("student, named", [("has_a_fifo", "data is a FIFO"),
+                                            ("links_to_another_student", "many_to_one.py is a symbolic link"),
+                                            ("links_to_dev_zero", "one_to_one.py is a symbolic link to /dev/zero"),
+                                            ("is_a_link_to_another_student", "is a symbolic link")])
+def test_a_submission_that_cannot_be_copied_is_an_error_naming_the_file(hostile, student, named):
+    row = hostile[2][student]
+    assert row["status"] == "error" and named in row["reason"], row
+
+
+# --- Ctrl-C -------------------------------------------------------------------------------
+
+@SLOW
+def test_ctrl_c_stops_at_once_keeping_the_finished_rows_and_no_process(tmp_path):
+    submissions.make_class(tmp_path / "class", [submissions.solved])
+    submissions.sleeps_at_import(tmp_path / "class", "z_sleeps")
+    submissions.sleeps_at_import(tmp_path / "class", "zz_sleeps_too")
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    run = subprocess.Popen(gradebook_command(tmp_path / "class", out, "--jobs", "1"), cwd=ROOT,
+                           env=with_temp_folder(temp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not grades_in(out)[0] and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert grades_in(out)[0], "no row was written"
+        time.sleep(2)      # the next submission's grading process is running
+        run.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        output, _ = run.communicate(timeout=5)
+        assert time.monotonic() - sent < 5
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    rows, results = grades_in(out)
+    assert run.returncode == 130, output
+    assert sorted(rows) == ["solved"] and sorted(results) == ["solved"], output
+    assert output.splitlines()[-1].startswith("interrupted: 1 of 3"), output
+    assert sum(line.startswith("interrupted") for line in output.splitlines()) == 1
+    assert not processes_mentioning(str(temp))
+
+
+# --- the class report hook -------------------------------------------------------------------
+
+def test_the_class_report_is_written_when_its_module_exists(tmp_path, monkeypatch):
+    calls = []
+    module = type(os)("instructor.class_report")
+    module.write_class_report = lambda results_list, out: calls.append((results_list, out))
+    monkeypatch.setitem(sys.modules, "instructor.class_report", module)
+    gradebook_module.write_class_report_if_available([{"student": "a"}], tmp_path)
+    assert calls == [([{"student": "a"}], tmp_path)]
+
+
+def test_without_the_class_report_module_the_gradebook_runs_on(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "instructor.class_report", None)    # import fails
+    gradebook_module.write_class_report_if_available([], tmp_path)
