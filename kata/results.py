@@ -20,7 +20,8 @@ from .report import exercise_of, points_of
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = 3
-GRADED = ("conftest.py", "tox.ini", "tests", "kata")     # what a student must not change
+GRADED = ("conftest.py", "tox.ini", "tests", "kata", ".github", ".gitlab-ci.yml", "requirements.txt",
+          "requirements.lock")     # what a student must not change: the grader, its settings, its CI
 OUTPUT_LIMIT = 500
 TRUNCATED = "\n[Output was truncated. Please limit to 500 chars]"
 FINGERPRINT_VARIABLE = "KATA_EXPECTED_FINGERPRINT"
@@ -132,10 +133,11 @@ class ResultsWriter:
         self.expected = load_expected(source) if source else None
         self.results = None
         self.prints = None   # the graded files' fingerprint: taken before the checks run and again at the end
+        self.at_start = None
 
     def pytest_collection_finish(self, session):
         self.items = [(item, points_of(item)) for item in session.items if hasattr(item.module, "EXERCISE")]
-        self.prints = fingerprint()
+        self.prints = self.at_start = fingerprint()
         self.write(self.collect(finished=False))     # every check's max_score, before any runs
 
     def pytest_runtest_logfinish(self):
@@ -165,6 +167,8 @@ class ResultsWriter:
                  + [entry for name, entry in graded.items() if name not in collected])
         prints = self.prints or fingerprint()
         problems = differences(self.expected, prints) if self.expected else []
+        if self.at_start:
+            problems += [f"{difference} while being graded" for difference in differences(self.at_start, prints)]
         status, message = overall(list(graded.values()), problems, finished)
         if problems:      # edited graded files: no points, wherever a score is read
             tests = [dict(test, score=0) for test in tests]
