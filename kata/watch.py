@@ -11,6 +11,7 @@ Saves are debounced (editors often write twice). A save during a round stops tha
 another. Ctrl-C stops the round and the watching at once. --poll uses watchdog's PollingObserver,
 for WSL, network drives and other places where file-system events do not arrive.
 """
+import contextlib
 import os
 import queue
 import signal
@@ -72,15 +73,39 @@ def start_round(args):
     return pid
 
 
+def descendants(pid):
+    """pid and every process below it (Linux: read from /proc; elsewhere pid alone)."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
+    return found
+
+
+def end_tree(pid):
+    """SIGKILL pid and everything below it: the round's pytest, its fork server and the workers
+    (each in a session of its own, and the server is killed with its grader before it can end
+    them). Stopped first, so that none forks another while the tree is read."""
+    for _ in range(2):
+        for each in descendants(pid):
+            with contextlib.suppress(OSError):
+                os.kill(each, signal.SIGSTOP)
+    for each in descendants(pid):
+        with contextlib.suppress(OSError):
+            os.kill(each, signal.SIGKILL)
+
+
 def stop_round(pid):
-    """End a round: its fork server sees the pipe close and ends its workers."""
-    if pid is None:
-        return None
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
+    if pid is not None:
+        end_tree(pid)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
     return None
 
 
