@@ -4,8 +4,10 @@
     python3 run.py                   grade your exercises/
     python3 run.py --impl=solutions  grade the reference solutions
     python3 run.py tests/test_one_to_one.py   one exercise
+    python3 run.py --watch           grade again each time you save a file in exercises/
+                                     (--poll: check for saves by polling, for WSL or network drives)
 
-Any argument is passed to pytest. Needs only Python 3.9 to 3.13.
+Any other argument is passed to pytest. Paths are read from the folder you run this in.
 """
 import hashlib
 import os
@@ -18,6 +20,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / "requirements.sha256"
+PATH_OPTIONS = ("--impl", "--results-json", "--junitxml", "--expected-fingerprint", "--rootdir")
+INTERACTIVE = ("--pdb", "--trace")      # pytest reads the keyboard: leave Ctrl-C to it
 
 
 def requirements_hash():
@@ -34,10 +38,78 @@ def set_up():
     STAMP.write_text(requirements_hash())
 
 
-if __name__ == "__main__":
+def from_root(path, cwd):
+    """A path given from cwd, as the root sees it: relative when it is inside the root."""
+    full = Path(os.path.normpath(Path(cwd, path)))
+    try:
+        return str(full.relative_to(ROOT))
+    except ValueError:
+        return str(full)
+
+
+def pytest_args(argv, cwd):
+    """argv with its paths read from cwd rewritten for a run in the root: test paths (node ids too,
+    'tests/test_x.py::check'), and the values of --impl, --results-json and the other path options.
+    A bare '--impl' name such as 'solutions' that is no folder here stays a name of the root's.
+    A bare --hints is written --hints=more, so that a test path after it is not taken as its value."""
+    args, rest = [], list(argv)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if arg == "--hints":
+            args.append("--hints=more")
+        elif name in PATH_OPTIONS and eq:
+            args.append(f"{name}={option_path(name, value, cwd)}")
+        elif arg in PATH_OPTIONS and rest:
+            args += [arg, option_path(arg, rest.pop(0), cwd)]
+        elif not arg.startswith("-") and Path(cwd, arg.split("::")[0]).exists():
+            path, sep, node = arg.partition("::")
+            args.append(from_root(path, cwd) + sep + node)
+        else:
+            args.append(arg)
+    return args
+
+
+def option_path(name, value, cwd):
+    if name == "--impl" and "/" not in value and not Path(cwd, value).is_dir():
+        return value
+    return from_root(value, cwd)
+
+
+def run(command):
+    """Run the command to its end; Ctrl-C stops it with one line. The command runs in a process
+    group of its own so that Ctrl-C reaches only this script, which then ends it (its workers go
+    with it: they end when their grader does)."""
+    own_group = os.name != "nt" and not any(arg in INTERACTIVE for arg in command)
+    child = subprocess.Popen(command, cwd=ROOT, start_new_session=own_group)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        if own_group:
+            sys.path.insert(0, str(ROOT))
+            from kata.watch import end_tree     # stdlib only
+            end_tree(child.pid)
+        child.wait()
+        print("\nstopped (Ctrl-C).", file=sys.stderr)
+        return 130
+
+
+def main(argv):
     try:
         set_up()
     except (subprocess.CalledProcessError, OSError) as error:
-        sys.exit(f"Setting up .venv failed ({error}). Check your connection and run again.")
-    os.chdir(ROOT)
-    sys.exit(subprocess.run([PYTHON, "-m", "pytest", *sys.argv[1:]]).returncode)
+        return f"Setting up .venv failed ({error}). Check your connection and run again."
+    except KeyboardInterrupt:
+        return "\nstopped (Ctrl-C) while setting up .venv: run again to finish it."
+    args = pytest_args(argv, Path.cwd())
+    if "--watch" in args:
+        if os.name == "nt":
+            return "--watch needs fork(), which Windows lacks: use WSL, or run python3 run.py after each save."
+        command = [str(PYTHON), "-m", "kata.watch", *[a for a in args if a != "--watch"]]
+        os.chdir(ROOT)
+        os.execv(command[0], command)      # the watcher handles Ctrl-C itself
+    return run([str(PYTHON), "-m", "pytest", *args])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -7,10 +7,13 @@ tutorial exercises' tests, of one exercise's tests, of the tutorial's recipes, a
 noisy: read the ratio, which compares times taken in the same run.
 """
 import argparse
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from watch import save_to_verdict   # benchmark/watch.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ["tests/test_one_to_one.py", "tests/test_many_to_one.py", "tests/test_many_to_many.py"]
@@ -31,12 +34,14 @@ def main():
     suite, _ = wall(python, "-m", "pytest", "--impl=solutions", "-q")
     core, _ = wall(python, "-m", "pytest", "--impl=solutions", "-q", *CORE)
     one, _ = wall(python, "-m", "pytest", "--impl=solutions", "-q", "tests/test_many_to_many.py")
+    watched = statistics.median(save_to_verdict())
     print("tutorial recipes (model.fit, verbose=2 as in the tutorial):", flush=True)
     tutorial, out = wall(python, "benchmark/tutorial_recipes.py")
     print("".join(line + "\n" for line in out.splitlines() if "largest error" in line), end="")
     print(f"whole graded suite on solutions/, six exercises:    {suite:6.1f} s wall")
     print(f"the three tutorial exercises' tests:                 {core:6.1f} s wall")
     print(f"one exercise (tests/test_many_to_many.py):           {one:6.1f} s wall")
+    print(f"watch mode, save to verdict (many_to_many):   {watched:6.1f} s wall (median of 5; benchmark/watch.py)")
     print(f"tutorial recipes (benchmark/tutorial_recipes.py):    {tutorial:6.1f} s wall")
     print(f"ratio tutorial recipes / whole suite:       {tutorial / suite:5.1f}x")
     print(f"ratio tutorial recipes / three exercises:   {tutorial / core:5.1f}x")

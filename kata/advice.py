@@ -3,6 +3,9 @@
 An instructor improving what learners are told edits this module. Every function here is pure: it
 takes facts (shapes, layer families, names) and returns sentences; the checks decide when to say them.
 """
+import math
+import re
+
 from .feedback import code_shape, shape_text
 
 # --- data shapes --------------------------------------------------------------------------------
@@ -48,6 +51,9 @@ def shape_diagnosis(got, expected, length, name="X"):
     if length != 5 and 5 in got and 5 not in expected:
         return "length_hard_coded", (f"a length of 5 is hard-coded: write .reshape{code_shape(expected, length)} "
                                      f"with the length argument, so length={length} gives {shape_text(expected)}.")
+    if math.prod(got) != math.prod(expected):
+        return "wrong_values", (f"{name} holds {math.prod(got)} values where it needs {math.prod(expected)}: no reshape "
+                                f"fixes that. The values themselves are wrong: see which values {name} should hold.")
     return "wrong_shape", f"use .reshape{code_shape(expected, length)}."
 
 
@@ -108,9 +114,43 @@ KERAS_ADVICE = {
 }
 
 
-def keras_advice(message):
-    """'\n  what it means: ...' for a Keras error this kata explains, else ''."""
-    advice = [text for phrase, text in KERAS_ADVICE.items() if phrase in message]
+# The same error in an exercise where the usual fix is wrong: {(exercise, phrase): advice}.
+EXERCISE_ADVICE = {
+    ("many_to_one", "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions"):
+        "TimeDistributed applies a layer at every timestep, but in many-to-one the LSTM rightly hands on "
+        "only its last output, one vector. Remove TimeDistributed and map that vector with a plain "
+        "Dense(length): all the outputs at once.",
+}
+
+# Keras 1 and 2 spellings that Keras 3 no longer knows, by a phrase of the error they cause.
+OLD_KERAS = {
+    "cannot import name 'TimeDistributedDense'":
+        "TimeDistributedDense is Keras 1; Keras 3 writes it TimeDistributed(Dense(1)).",
+    "Unrecognized keyword arguments passed to Model: {'input'":
+        "Model(input=..., output=...) is Keras 1; Keras 3 writes Model(inputs=..., outputs=...).",
+    "missing 1 required positional argument: 'units'":
+        "output_dim= is Keras 1; Keras 3 names a layer's size units: LSTM(length) or LSTM(units=length).",
+}
+
+RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]+)\)")
+
+
+def reshape_advice(message):
+    """A reshape whose numbers do not fit the length the tests asked for."""
+    found = RESHAPE.search(message)
+    if not found:
+        return None
+    size, shape = found.group(1), found.group(2)
+    return (f"the array holds {size} values (the length the tests asked for), but the shape ({shape}) has "
+            "a number fixed in it. Write the shape with the length argument, e.g. .reshape(length, 1), "
+            "so it fits every length the tests try (5, 3 and 8).")
+
+
+def keras_advice(message, exercise=None):
+    """'\n  what it means: ...' for an error this kata explains (in this exercise), else ''."""
+    advice = [text for (name, phrase), text in EXERCISE_ADVICE.items() if name == exercise and phrase in message]
+    advice += [text for phrase, text in {**OLD_KERAS, **KERAS_ADVICE}.items() if phrase in message]
+    advice += [text for text in [reshape_advice(message)] if text]
     return f"\n  what it means: {advice[0]}" if advice else ""
 
 
@@ -124,9 +164,22 @@ CANNOT_REACH = {
 }
 
 
+def output_activation_change(last_layer):
+    """What to change when the output layer has an activation: for a recurrent output layer, whose
+    tanh the learner never wrote, the layer itself."""
+    if last_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN"):
+        return (f"{last_layer} applies tanh, its default activation, that you did not write: end the model "
+                "with a Dense layer after the recurrent one.")
+    return "remove the activation= argument from the output layer."
+
+
 def likely_cause(last_layer, activation, optimizer, frozen):
     """What to change when training misses: the output activation when it is not linear, else the
     optimizer, frozen layers, or the usual suspects."""
+    if activation == "tanh" and last_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN"):
+        return (f"the output layer is {last_layer}, whose output passes through tanh (a recurrent layer's "
+                "default activation), so it stays inside (-1, 1) and learns slowly near its ends. End the "
+                "model with a Dense layer after the recurrent one: a regression output is linear.")
     if activation != "linear":
         reason = CANNOT_REACH.get(activation, f"{activation} bends the output")
         return (f"the output layer {last_layer} has activation='{activation}': {reason}. "

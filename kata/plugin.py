@@ -2,6 +2,7 @@
 code in workers, hand the checks their answers, turn failures into plain sentences, and end every
 run with a progress table. This process never imports or calls the learner's code.
 """
+import argparse
 import os
 import shutil
 from pathlib import Path
@@ -51,7 +52,9 @@ def pytest_addoption(parser):
     group.addoption("--expected-fingerprint", metavar="SHA256|JSON|PATH",
                     help=f"the graded files' expected fingerprint (or ${FINGERPRINT_VARIABLE}); "
                          "a mismatch makes the results an error naming the files")
-    group.addoption("--hints", action="store_true", help="show every hint of the unfinished exercises")
+    group.addoption("--hints", nargs="?", const="more", choices=("more", "all"),
+                    help="--hints: one more hint for the exercise you are on, each time you ask; --hints=all: all of them")
+    group.addoption("--kata-progress", metavar="PATH", help=argparse.SUPPRESS)   # watch mode: the rows of earlier rounds
     group.addoption("--time-limit", metavar="SECONDS",
                     help=f"seconds one call of the learner's code may run (default {LEARNER_TIME_LIMIT}, "
                          f"or {GRADING_TIME_LIMIT} with --grade)")

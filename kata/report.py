@@ -1,11 +1,12 @@
 """What a run says at its end: one line per unstarted exercise, a progress table, the next step."""
+import json
 import textwrap
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from .feedback import Failed
-from .hints import first_hint_for, hints
+from .hints import asked_hints, first_hint_for, hints
 from .registry import ORDER, rank
 
 WIDTH = 72
@@ -189,6 +190,36 @@ TIPS = {
 }
 
 
+def remembered_progress(path, table, outcomes):
+    """Watch mode: the table of this run over the rows remembered from earlier rounds (path, JSON);
+    {exercise: (passed, total, state, earlier)}, also written back to path."""
+    rows = {}
+    if path:
+        try:
+            rows = {name: (*row, True) for name, row in json.loads(Path(path).read_text()).items()}
+        except (OSError, ValueError):
+            rows = {}
+    for exercise, (passed, total) in table.items():
+        statuses = {o.status for o in outcomes if o.exercise == exercise}
+        rows[exercise] = (passed, total, state(passed, total, statuses), False)
+    if path:
+        Path(path).write_text(json.dumps({name: row[:3] for name, row in rows.items()}))
+    return dict(sorted(rows.items(), key=lambda kv: rank(kv[0])))
+
+
+def next_after(names):
+    """The next exercise in the README's order after the last of these, or None."""
+    later = [name for name in ORDER if rank(name) > max(map(rank, names))]
+    return later[0] if later else None
+
+
+def write_hint(terminal, exercise, step):
+    total = len(hints(exercise))
+    label = f"Hint {step.number} of {total}" + (" (code)" if step.code else "")
+    terminal.write_line(textwrap.fill(f"{label}: {step.text}", WIDTH + 8,
+                                      initial_indent="  ", subsequent_indent="    "))
+
+
 def summarise(terminal, config, kata, outcomes):
     if not outcomes:
         return
@@ -201,33 +232,37 @@ def summarise(terminal, config, kata, outcomes):
             for line in lines:
                 terminal.write_line(line)
     terminal.write_sep("-", f"progress: {kata.label} (seed {kata.seed})")
-    table = progress(outcomes)
+    ran = progress(outcomes)
+    table = remembered_progress(config.getoption("--kata-progress"), ran, outcomes)
     terminal.write_line(f"{'exercise':<16}{'checks':>10}   state")
-    for exercise, (passed, total) in table.items():
-        statuses = {o.status for o in outcomes if o.exercise == exercise}
-        terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {state(passed, total, statuses)}")
-    unfinished = [name for name, (passed, total) in table.items() if passed < total]
+    for exercise, (passed, total, how, earlier) in table.items():
+        terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {how}" + ("  (graded earlier)" if earlier else ""))
+    unfinished = [name for name, (passed, total, _, _) in table.items() if passed < total]
     for tip in sorted(TIPS[name] for name in kata.tips if name in TIPS):
         terminal.write_line(f"Tip: {tip}")
     letters = [f"{letter} {kind}" for kind, (_, letter, _) in CATEGORIES.items() if terminal.stats.get(kind)]
     if letters:
         terminal.write_line("Letters above: . passed, F failed, " + ", ".join(letters))
     if not unfinished:
-        not_run = [name for name in ORDER if name not in table]
-        terminal.write_line("Every check here passes. Well done!" +
-                            (f" Next exercise: {not_run[0]} (tests/test_{not_run[0]}.py)" if not_run else ""))
+        following = next_after(table) if set(table) != set(ORDER) else None
+        terminal.write_line("Every check here passes. Well done!" + (
+            f" Next in order: {following} (tests/test_{following}.py). The exercises not run here were "
+            "not graded: run without a test file to grade them all." if following else ""))
         return
-    for name in unfinished if config.getoption("--hints") else unfinished[:1]:
-        mine = [o for o in outcomes if o.exercise == name]
-        terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.label))
-        if config.getoption("--hints"):
-            steps = [(n, len(hints(name)), text) for n, (_, text) in enumerate(hints(name), 1)]
-        else:
-            failures = [o.message for o in mine if o.status != "pass"]
-            steps = [first_hint_for(name, failures)] if hints(name) else []
-        for number, total, text in steps:
-            terminal.write_line(textwrap.fill(f"Hint {number} of {total}: {text}", WIDTH + 8,
-                                              initial_indent="  ", subsequent_indent="    "))
-    if not config.getoption("--hints"):
-        terminal.write_line("More hints: add --hints." + (
-            f"  One exercise at a time: add tests/test_{unfinished[0]}.py" if len(table) > 1 else ""))
+    name = unfinished[0]
+    mine = [o for o in outcomes if o.exercise == name]
+    terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.label))
+    failures = [o.message for o in mine if o.status != "pass"]
+    asked = config.getoption("--hints")
+    if asked:
+        steps = asked_hints(kata.label, name, failures, asked)
+        for step in steps:
+            write_hint(terminal, name, step)
+        if not steps:
+            terminal.write_line(f"  No more hints for {name}: --hints=all shows every one again.")
+        return
+    step = first_hint_for(name, failures)
+    if step:
+        write_hint(terminal, name, step)
+    terminal.write_line(f"Another hint: add --hints (one more each time; --hints=all for all of them)." + (
+        f"  One exercise at a time: add tests/test_{name}.py" if len(ran) > 1 else ""))

@@ -1,0 +1,14 @@
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Input, LSTM, TimeDistributedDense
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(1, length, 1), seq.reshape(1, length, 1)
+
+
+def build_model(length=5):
+    model = Sequential([Input(shape=(length, 1)), LSTM(length, return_sequences=True), TimeDistributedDense(1)])
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model

@@ -1,0 +1,162 @@
+"""The learner's loop: watch mode, hints that wait to be asked, an honest "Next", run.py's paths and
+Ctrl-C. Every run is a subprocess: this pytest process has run TensorFlow ops and must not fork."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kata.watch import descendants
+from run import pytest_args
+
+ROOT = Path(__file__).resolve().parents[2]
+NEVER_RETURNS = ROOT / "instructor" / "mistakes" / "many-to-many-build-never-returns" / "many_to_many.py"
+SYNTAX_ERROR = ROOT / "instructor" / "mistakes" / "one-to-one-syntax-error" / "one_to_one.py"
+
+
+@pytest.fixture
+def impl(tmp_path):
+    folder = tmp_path / "impl"
+    shutil.copytree(ROOT / "exercises", folder, ignore=shutil.ignore_patterns("hints", "__pycache__"))
+    return folder
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "KATA_HINTS_STATE": str(tmp_path / "hints.json"), "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def kata(env, *args):
+    done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return done.stdout + done.stderr
+
+
+def hint_lines(output):
+    return [line.strip() for line in output.splitlines() if line.strip().startswith("Hint ")]
+
+
+def alive(pids):
+    def running(pid):
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+    return [pid for pid in pids if running(pid)]
+
+
+class Lines:
+    """The watcher's output, read up to the line holding some words."""
+    def __init__(self, process):
+        self.process, self.seen = process, []
+
+    def until(self, words, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.seen.append(line)
+            if words in line:
+                return line
+        raise AssertionError(f"never printed {words!r}:\n{''.join(self.seen[-60:])}")
+
+
+def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_nothing(impl, env):
+    process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    out = Lines(process)
+    try:
+        out.until("watching")
+        assert "175 not started" in "".join(out.seen)
+        shutil.copy(ROOT / "solutions" / "one_to_one.py", impl / "one_to_one.py")
+        out.until("saved one_to_one.py")
+        assert "34 passed" in out.until(" in ")                 # only the saved exercise is graded ...
+        table = "".join(out.seen[-15:])
+        assert "one_to_one        34 / 34    done" in table     # ... and the table keeps the others
+        assert "many_to_one        0 / 34    not started  (graded earlier)" in table
+        out.until("watching")
+        shutil.copy(SYNTAX_ERROR, impl / "one_to_one.py")
+        out.until("SyntaxError")
+        out.until("watching")
+        shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")    # a worker busy for ever ...
+        out.until("saved many_to_many.py")
+        time.sleep(3)
+        tree = descendants(process.pid)
+        assert len(tree) >= 3, tree                            # watcher, round, fork server, workers
+        os.killpg(process.pid, signal.SIGINT)                   # ... and Ctrl-C, as the terminal sends it
+        rest = process.communicate(timeout=10)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0
+    assert rest.strip().splitlines()[-1] == "stopped watching." and "Traceback" not in rest, rest
+    time.sleep(0.5)
+    assert not alive(tree), f"left behind: {alive(tree)}"
+
+
+def test_a_plain_run_shows_one_hint_and_no_code_and_hints_come_one_more_each_time(impl, env):
+    plain = hint_lines(kata(env, f"--impl={impl}", "tests/test_one_to_one.py"))
+    assert len(plain) == 1 and plain[0].startswith("Hint 1 of 4:"), plain
+    first = hint_lines(kata(env, f"--impl={impl}", "--hints=more", "tests/test_one_to_one.py"))
+    second = hint_lines(kata(env, f"--impl={impl}", "tests/test_one_to_one.py", "--hints"))
+    assert [h[:22] for h in first + second] == ["Hint 1 of 4: The seque", "Hint 2 of 4 (code): X "], first + second
+    every = hint_lines(kata(env, f"--impl={impl}", "--hints=all", "tests/test_one_to_one.py"))
+    assert [h.split(":")[0] for h in every] == ["Hint 1 of 4", "Hint 2 of 4 (code)", "Hint 3 of 4", "Hint 4 of 4 (code)"]
+
+
+def test_no_stale_hint_once_make_dataset_passes(tmp_path, env):
+    folder = tmp_path / "done_dataset"
+    folder.mkdir()
+    solution = (ROOT / "solutions" / "many_to_one.py").read_text()
+    stub = (ROOT / "exercises" / "many_to_one.py").read_text()
+    dataset = solution[solution.index("def make_dataset"):solution.index("def build_model")]
+    (folder / "many_to_one.py").write_text(stub[:stub.index("def make_dataset")] + dataset
+                                           + stub[stub.index("def build_model"):])
+    shown = hint_lines(kata(env, f"--impl={folder}", "tests/test_many_to_one.py"))
+    assert len(shown) == 1 and shown[0].startswith("Hint 3 of 4:"), shown
+
+
+def test_next_names_the_next_exercise_after_those_run_and_says_the_rest_were_not_graded(env):
+    output = kata(env, "--impl=solutions", "tests/test_one_to_one.py")
+    assert "Next in order: many_to_one (tests/test_many_to_one.py)" in output and "not graded" in output, output
+    assert "Next in order: many_to_many" in kata(env, "--impl=solutions", "tests/test_many_to_one.py")
+
+
+def test_run_py_reads_paths_from_the_callers_folder():
+    here = ROOT / "exercises"
+    assert pytest_args(["../tests/test_one_to_one.py", "--impl=.", "-k", "shape"], here) == \
+        ["tests/test_one_to_one.py", "--impl=exercises", "-k", "shape"]
+    assert pytest_args(["--impl=solutions", "--results-json", "out.json"], ROOT / "tests") == \
+        ["--impl=solutions", "--results-json", "tests/out.json"]
+    assert pytest_args(["--hints", "../tests/test_one_to_one.py::test_x"], here) == \
+        ["--hints=more", "tests/test_one_to_one.py::test_x"]
+    assert pytest_args(["--impl", "/tmp"], here) == ["--impl", "/tmp"]
+
+
+def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
+    (tmp_path / "impl").mkdir()
+    shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
+    script = ("import sys, run; sys.exit(run.run([sys.executable, '-m', 'pytest', "
+              f"'--impl={tmp_path / 'impl'}', '--time-limit=600', 'tests/test_many_to_many.py']))")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(descendants(process.pid)) < 4 and time.monotonic() < deadline:   # run.py, pytest, server, worker
+            time.sleep(0.2)
+        tree = descendants(process.pid)
+        assert len(tree) >= 4, tree
+        os.killpg(process.pid, signal.SIGINT)
+        output = process.communicate(timeout=10)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
+    time.sleep(0.5)
+    assert not alive(tree), f"left behind: {alive(tree)}"
