@@ -159,7 +159,7 @@ class Kata:
                             "remove the exit.", kind=BROKEN_FILE, file=record.get("file"), line=record.get("line"))
         message = str(record.get("message"))
         return Feedback(cause, f"{self.where(record, module)}: {record.get('type')} while importing: {message}"
-                        + keras_advice(message), kind=BROKEN_FILE, file=record.get("file") or self.path_of(module),
+                        + keras_advice(message, exercise.name), kind=BROKEN_FILE, file=record.get("file") or self.path_of(module),
                         line=record.get("line"))
 
     def call_feedback(self, exercise, function, shown, record):
@@ -176,9 +176,10 @@ class Kata:
         if name == "TypeError":
             return Feedback(f"{exercise.name}.{function}.type_error", f"{shown} raised TypeError: {message}\n  at {where}" + (
                 f"\n  The tests call {shown}: keep the stub's arguments, such as length=5."
-                if where == self.path_of(module) else ""), kind=BROKEN, file=file, line=line)
+                if where == self.path_of(module) else "") + keras_advice(message, exercise.name),
+                kind=BROKEN, file=file, line=line)
         return Feedback(f"{exercise.name}.{function}.raised", f"{shown} raised {name}: {message}\n  at {where}"
-                        + keras_advice(message), kind=BROKEN, file=file, line=line)
+                        + keras_advice(message, exercise.name), kind=BROKEN, file=file, line=line)
 
     def ended_feedback(self, exercise, function, shown, reply, started, index):
         """A call without an answer: the worker timed out, ended or crashed during it, or before it."""

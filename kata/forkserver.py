@@ -6,10 +6,10 @@ models freely while the server goes on forking workers that build and save their
 The grader sends jobs as JSON lines; the server runs up to `workers` at once, each in a session of
 its own, stops one whose calls stop making progress for `time_limit` seconds (SIGKILL to its process
 group), and answers each job with one JSON line: exit code or signal, timed out or not, seconds.
-When the grader closes its end (or dies), the server kills every worker and exits.
+When the grader closes its end, or dies (the kernel closes it then), the server kills every worker
+and exits.
 """
 import collections
-import ctypes
 import json
 import os
 import select
@@ -17,15 +17,7 @@ import signal
 import time
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1
 POLL = 0.05        # seconds between progress checks of running workers
-
-
-def die_with_parent():
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def close_all_but(*keep):
@@ -148,7 +140,6 @@ class ForkServer:
         if pid == 0:
             code = 0
             try:
-                die_with_parent()
                 os.setsid()                      # Ctrl-C in the terminal is the grader's to handle
                 default_signals()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)

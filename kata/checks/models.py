@@ -1,5 +1,5 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
-from ..advice import layer_advice
+from ..advice import layer_advice, output_activation_change
 from ..architecture import class_name, family, layer_name, layers_of, output_activation, trainable_count
 from ..feedback import code_shape, fail, shape_text
 from ..registry import LENGTHS
@@ -60,7 +60,7 @@ def test_output_layer_has_no_activation(kata, exercise):
              why="the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
                  "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
                  "sums to 1): whether the model learns would depend on luck.",
-             change="remove the activation= argument from the output layer.")
+             change=output_activation_change(layer_name(layers_of(model)[-1])))
 
 
 @check("model")
