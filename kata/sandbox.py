@@ -109,12 +109,20 @@ RUNTIME_READABLE = ('/dev/urandom', '/dev/random', '/etc/ld.so.cache', '/sys/dev
 RUNTIME_WRITABLE = ('/dev/null',)
 
 
-def runtime_paths():
-    """The Python installation and virtualenv this process runs from: the box must read them."""
+def _runtime_paths():
+    """The Python installation and virtualenv this process runs from: the box must read them.
+    Found at import, while sysconfig can still read its files."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
              os.path.dirname(os.path.realpath(sys.executable))}
-    paths.update(p for key, p in sysconfig.get_paths().items() if key in ('stdlib', 'platstdlib', 'purelib', 'platlib'))
+    try:
+        paths.update(p for key, p in sysconfig.get_paths().items()
+                     if key in ('stdlib', 'platstdlib', 'purelib', 'platlib'))
+    except Exception:
+        pass
     return tuple(sorted(paths))
+
+
+RUNTIME_PATHS = _runtime_paths()
 
 
 def _landlock(box, abi, own_proc):
@@ -129,7 +137,7 @@ def _landlock(box, abi, own_proc):
     try:
         rules = [(p, fs) for p in tuple(box.writable) + RUNTIME_WRITABLE]
         if box.readable is not None:
-            rules += [(p, READ) for p in tuple(box.readable) + RUNTIME_READABLE + runtime_paths() + (own_proc,)]
+            rules += [(p, READ) for p in tuple(box.readable) + RUNTIME_READABLE + RUNTIME_PATHS + (own_proc,)]
         for path, rights in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -166,9 +174,11 @@ def _unshare(box):
     (not to root) keeps file ownership as it is. It also makes RLIMIT_NPROC count this box's
     processes only (Linux >= 5.14 counts rlimits per user namespace), not every process of the uid.
     """
-    uid, gid = os.geteuid(), os.getegid()
     flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | (0 if box.network else CLONE_NEWNET)
     _check(_libc.unshare(flags))
+
+
+def _map_ids(uid, gid):
     _check(_libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))   # a setuid() before us made /proc/self root's
     _write('/proc/self/setgroups', 'deny')
     _write('/proc/self/uid_map', f'{uid} {uid} 1')
@@ -262,35 +272,47 @@ def enter(box: Box) -> None:
     Never raises: what this platform cannot enforce is skipped (see enforceable() and `applied`).
     """
     applied.clear()
-    staged = []
+    errors = applied.setdefault('errors', [])
     try:
+        uid, gid = os.geteuid(), os.getegid()
         _unshare(box)
+    except Exception as e:               # nothing changed: carry on without namespaces
+        errors.append(f'namespaces: {e}')
+    else:                                # the next fork starts the PID namespace: it must be ours
         applied['namespaces'] = 'user mount pid' + ('' if box.network else ' net')
-        if box.disk_bytes is not None and box.writable:
-            staged = _disk(box)
-            applied['disk'] = box.disk_bytes
-        _become_pid1(staged)
-        _private_proc()
-        applied['proc'] = 'private'
-        _drop_capabilities()
-    except OSError as e:
-        applied.setdefault('errors', []).append(f'namespaces: {e}')
+        staged = []
+        try:
+            _map_ids(uid, gid)
+            if box.disk_bytes is not None and box.writable:
+                staged = _disk(box)
+                applied['disk'] = box.disk_bytes
+        except Exception as e:
+            errors.append(f'namespaces: {e}')
+        try:
+            _become_pid1(staged)
+            _private_proc()
+            applied['proc'] = 'private'
+            _drop_capabilities()
+        except Exception as e:
+            errors.append(f'namespaces: {e}')
     try:
         _rlimits(box)
         applied['rlimits'] = True
-    except (OSError, ValueError) as e:
-        applied.setdefault('errors', []).append(f'rlimits: {e}')
+    except Exception as e:
+        errors.append(f'rlimits: {e}')
     abi = landlock_abi()
     try:
         if abi:
             own_proc = '/proc' if applied.get('proc') else f'/proc/{os.getpid()}'
             _landlock(box, abi, own_proc)
             applied['landlock'] = abi
-    except OSError as e:
-        applied.setdefault('errors', []).append(f'landlock: {e}')
+    except Exception as e:               # never raise: enforce what can be enforced
+        errors.append(f'landlock: {e}')
     if box.writable:                     # tempfile.* inside the box lands where it may write
         os.environ['TMPDIR'] = str(box.writable[0])
         tempfile.tempdir = None
+    if not errors:
+        del applied['errors']
 
 
 _PROBE = """
