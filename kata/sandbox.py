@@ -1,0 +1,363 @@
+"""The box a grading worker enters before it imports a learner's code.
+
+Everything here is enforced by the Linux kernel, not by Python: Landlock (file system, TCP,
+signals, abstract unix sockets), namespaces (user, network, PID, mount: no interfaces, other
+processes invisible, nothing left behind) and rlimits (CPU, memory, threads, file size, cores).
+`enter()` is best effort on purpose: on a platform that lacks a part it enforces the rest and
+`enforceable()` says, in one sentence each, what is missing and why.
+
+Why ctypes and not the PyPI `landlock` package: the three Landlock system calls take two small
+structs, the package is not in this project's requirements, and its supported ABI lags the
+kernel's (scopes, ABI 6, are what keep signals inside the box).
+"""
+import ctypes
+import errno
+import functools
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from dataclasses import dataclass
+
+PARTS = ('write', 'read', 'network', 'signals', 'processes', 'memory', 'cpu', 'file size', 'disk',
+         'leftover processes')
+
+# What the last enter() in this process actually put in force (for logs and for the tests).
+applied: dict = {}
+
+
+@dataclass(frozen=True)
+class Box:
+    writable: tuple          # folders the boxed code may write (and read); all else read-only or hidden
+    readable: tuple | None   # None: the whole file system may be read; a tuple: only these trees
+    #                          (plus the Python installation and what TensorFlow reads at run time)
+    network: bool = False
+    cpu_seconds: int | None = None
+    memory_bytes: int | None = None  # RLIMIT_DATA: private memory (heap, anonymous maps, stacks)
+    processes: int | None = None     # live processes + threads of the box (RLIMIT_NPROC)
+    file_bytes: int | None = None    # largest file it may write (RLIMIT_FSIZE)
+    disk_bytes: int | None = None    # total it may write into `writable` (a size-capped tmpfs)
+
+
+# ---------------------------------------------------------------- Linux system calls (x86_64 + arm64 share these numbers)
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_SYS = {'landlock_create_ruleset': 444, 'landlock_add_rule': 445, 'landlock_restrict_self': 446}
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
+
+
+def _check(result):
+    if result == -1:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return result
+
+
+def _syscall(name, *args):
+    return _check(_libc.syscall(_SYS[name], *args))
+
+
+# ---------------------------------------------------------------- Landlock
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [('handled_access_fs', ctypes.c_uint64), ('handled_access_net', ctypes.c_uint64),
+                ('scoped', ctypes.c_uint64)]
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [('allowed_access', ctypes.c_uint64), ('parent_fd', ctypes.c_int32)]
+
+
+EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1, 2, 4, 8
+REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR, MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM = (
+    1 << n for n in range(4, 13))
+REFER, TRUNCATE, IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15          # ABI 2, 3, 5
+READ = EXECUTE | READ_FILE | READ_DIR
+FILE_ONLY = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV  # rights a rule on a file may hold
+NET_BIND_TCP, NET_CONNECT_TCP = 1, 2                              # ABI 4
+SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1, 2                   # ABI 6
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version, 0 when there is none (old kernel, disabled, not Linux)."""
+    try:
+        return _syscall('landlock_create_ruleset', None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def _fs_rights(abi):
+    rights = (1 << 13) - 1
+    for version, right in ((2, REFER), (3, TRUNCATE), (5, IOCTL_DEV)):
+        rights |= right if abi >= version else 0
+    return rights
+
+
+# Read at run time, beyond the Python installation: building, training and saving a Keras LSTM
+# under strace with nothing else readable fails only on /dev/urandom (TensorFlow's
+# std::random_device aborts without it). The others are what a lazily loaded library reads
+# (the loader's cache, the CPU count); none of them holds anything of the grader's.
+RUNTIME_READABLE = ('/dev/urandom', '/dev/random', '/etc/ld.so.cache', '/sys/devices/system/cpu')
+RUNTIME_WRITABLE = ('/dev/null',)
+
+
+def _runtime_paths():
+    """The Python installation and virtualenv this process runs from: the box must read them.
+    Found at import, while sysconfig can still read its files."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
+             os.path.dirname(os.path.realpath(sys.executable))}
+    try:
+        paths.update(p for key, p in sysconfig.get_paths().items()
+                     if key in ('stdlib', 'platstdlib', 'purelib', 'platlib'))
+    except Exception:
+        pass
+    return tuple(sorted(paths))
+
+
+RUNTIME_PATHS = _runtime_paths()
+
+
+def _landlock(box, abi, own_proc):
+    """Restrict this thread (the only one, after fork) and all it will start, irreversibly."""
+    fs = _fs_rights(abi)
+    if box.readable is None:
+        fs &= ~(READ | IOCTL_DEV)        # reads stay as they are; only writes are handled (denied)
+    attr = _RulesetAttr(fs, 0 if box.network or abi < 4 else NET_BIND_TCP | NET_CONNECT_TCP,
+                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    ruleset = _syscall('landlock_create_ruleset', ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+    try:
+        rules = [(p, fs) for p in tuple(box.writable) + RUNTIME_WRITABLE]
+        if box.readable is not None:
+            rules += [(p, READ) for p in tuple(box.readable) + RUNTIME_READABLE + RUNTIME_PATHS + (own_proc,)]
+        for path, rights in rules:
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue                  # a runtime path this system does not have
+            try:
+                rights &= fs if os.path.isdir(f'/proc/self/fd/{fd}') else fs & FILE_ONLY
+                rule = _PathBeneath(rights, fd)
+                _syscall('landlock_add_rule', ruleset, 1, ctypes.byref(rule), ctypes.c_uint32(0))
+            finally:
+                os.close(fd)
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+        _syscall('landlock_restrict_self', ruleset, ctypes.c_uint32(0))
+    finally:
+        os.close(ruleset)
+
+
+# ---------------------------------------------------------------- namespaces
+
+def _write(path, text):
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(_libc.mount(*(None if a is None else a.encode() for a in (source, target, fstype)),
+                       ctypes.c_ulong(flags), None if data is None else data.encode()))
+
+
+def _unshare(box):
+    """New user, mount and PID (and, without network, network) namespaces, this uid mapped to itself.
+
+    The user namespace is what lets an ordinary user create the others; mapping the uid to itself
+    (not to root) keeps file ownership as it is. It also makes RLIMIT_NPROC count this box's
+    processes only (Linux >= 5.14 counts rlimits per user namespace), not every process of the uid.
+    """
+    flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | (0 if box.network else CLONE_NEWNET)
+    _check(_libc.unshare(flags))
+
+
+def _map_ids(uid, gid):
+    _check(_libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))   # a setuid() before us made /proc/self root's
+    _write('/proc/self/setgroups', 'deny')
+    _write('/proc/self/uid_map', f'{uid} {uid} 1')
+    _write('/proc/self/gid_map', f'{gid} {gid} 1')
+    _mount(None, '/', None, MS_REC | MS_PRIVATE)
+
+
+def _disk(box):
+    """One tmpfs of disk_bytes holds every writable folder: it starts as a copy of them and is
+    copied back by the outer process when the box ends (deletions are not copied back).
+    Returns [(folder, descriptor of the real folder underneath, its folder on the tmpfs)]."""
+    top = box.writable[0]
+    real = [(w, os.open(w, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)) for w in box.writable]
+    _mount('tmpfs', top, 'tmpfs', MS_NOSUID | MS_NODEV, f'size={box.disk_bytes},mode=0700')
+    staged = []
+    for i, (w, fd) in enumerate(real):
+        inner = os.path.join(top, f'.box{i}')
+        shutil.copytree(f'/proc/self/fd/{fd}', inner, symlinks=True)
+        staged.append((w, fd, inner))
+    for w, fd, inner in reversed(staged):   # the first folder last: it holds the others' sources
+        _mount(inner, w, None, MS_BIND)
+    return staged
+
+
+def _copy_back(staged):
+    for w, fd, _ in staged:
+        try:
+            shutil.copytree(w, f'/proc/self/fd/{fd}', symlinks=True, dirs_exist_ok=True)
+        except (OSError, shutil.Error):
+            pass                          # fifos, sockets: not files a grader wants
+
+
+def _become_pid1(staged):
+    """Fork: the child is PID 1 of the new PID namespace and returns; this process (the caller's pid)
+    waits for it, copies back the tmpfs if any, and exits with the child's status. When PID 1 ends
+    the kernel kills every process of the namespace: nothing the box started outlives it."""
+    alive_r, alive_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0))  # if the outer process is killed
+        if select.select([alive_r], [], [], 0)[0]:                      # ... even before this line
+            os._exit(1)
+        os.close(alive_r)
+        return
+    os.close(alive_r)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda s, _frame: os.kill(pid, signal.SIGKILL))
+    _, status = os.waitpid(pid, 0)
+    _copy_back(staged)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+
+
+def _private_proc():
+    """A /proc of the new PID namespace, in a mount namespace of the box alone."""
+    _check(_libc.unshare(CLONE_NEWNS))
+    _mount('proc', '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _drop_capabilities():
+    """The box got every capability inside its user namespace; it needs none of them now."""
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)      # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()
+    _check(_libc.capset(header, data))
+
+
+# ---------------------------------------------------------------- rlimits
+
+def _rlimits(box):
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, box.cpu_seconds),
+              (resource.RLIMIT_DATA, box.memory_bytes), (resource.RLIMIT_NPROC, box.processes),
+              (resource.RLIMIT_FSIZE, box.file_bytes)]
+    for which, value in limits:
+        if value is not None:
+            hard = value + 1 if which == resource.RLIMIT_CPU else value  # SIGXCPU first, SIGKILL a second later
+            resource.setrlimit(which, (value, hard))
+
+
+# ---------------------------------------------------------------- the two entry points
+
+def enter(box: Box) -> None:
+    """Box the calling process, irreversibly. Call it in a freshly forked, single-threaded worker.
+
+    With namespaces (Linux with user namespaces) this forks once more: the caller's pid becomes a
+    plain waiter that exits with the boxed child's exit status (or dies of its signal), and the
+    code after enter() runs in the child, PID 1 of a new PID namespace (os.getpid() == 1,
+    os.getppid() == 0). Treat the exit status of the worker you forked as the boxed code's.
+    Never raises: what this platform cannot enforce is skipped (see enforceable() and `applied`).
+    """
+    applied.clear()
+    errors = applied.setdefault('errors', [])
+    try:
+        uid, gid = os.geteuid(), os.getegid()
+        _unshare(box)
+    except Exception as e:               # nothing changed: carry on without namespaces
+        errors.append(f'namespaces: {e}')
+    else:                                # the next fork starts the PID namespace: it must be ours
+        applied['namespaces'] = 'user mount pid' + ('' if box.network else ' net')
+        staged = []
+        try:
+            _map_ids(uid, gid)
+            if box.disk_bytes is not None and box.writable:
+                staged = _disk(box)
+                applied['disk'] = box.disk_bytes
+        except Exception as e:
+            errors.append(f'namespaces: {e}')
+        try:
+            _become_pid1(staged)
+            _private_proc()
+            applied['proc'] = 'private'
+            _drop_capabilities()
+        except Exception as e:
+            errors.append(f'namespaces: {e}')
+    try:
+        _rlimits(box)
+        applied['rlimits'] = True
+    except Exception as e:
+        errors.append(f'rlimits: {e}')
+    abi = landlock_abi()
+    try:
+        if abi:
+            own_proc = '/proc' if applied.get('proc') else f'/proc/{os.getpid()}'
+            _landlock(box, abi, own_proc)
+            applied['landlock'] = abi
+    except Exception as e:               # never raise: enforce what can be enforced
+        errors.append(f'landlock: {e}')
+    if box.writable:                     # tempfile.* inside the box lands where it may write
+        os.environ['TMPDIR'] = str(box.writable[0])
+        tempfile.tempdir = None
+    if not errors:
+        del applied['errors']
+
+
+_PROBE = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+ok = libc.unshare(0x10000000 | 0x00020000 | 0x20000000 | 0x40000000) == 0
+if ok:
+    uid = os.geteuid()
+    open('/proc/self/setgroups', 'w').write('deny')
+    open('/proc/self/uid_map', 'w').write(f'{uid} {uid} 1')
+    pid = os.fork()
+    if pid == 0:
+        libc.unshare(0x00020000)
+        os._exit(0 if libc.mount(b'proc', b'/proc', b'proc', ctypes.c_ulong(14), None) == 0 else 1)
+    print('proc' if os.waitpid(pid, 0)[1] == 0 else 'ns')
+else:
+    print(os.strerror(ctypes.get_errno()))
+"""
+
+
+@functools.cache
+def enforceable() -> dict:
+    """Each part of a Box -> None if this platform enforces it, else one sentence why not."""
+    if not sys.platform.startswith('linux'):
+        why = f'{sys.platform} has neither Landlock nor Linux namespaces; the box is not enforced there.'
+        return dict.fromkeys(PARTS, why)
+    abi = landlock_abi()
+    probe = subprocess.run([sys.executable, '-I', '-S', '-c', _PROBE], capture_output=True, text=True)
+    ns = probe.stdout.strip() or 'failed'
+    nons = None if ns in ('ns', 'proc') else f'user namespaces are not available here ({ns}), so'
+    no_landlock = 'this kernel has no Landlock' if not abi else None
+    root = os.geteuid() == 0
+    return {
+        'write': no_landlock and f'{no_landlock}: the box may write wherever the user may.',
+        'read': no_landlock and f'{no_landlock}: the box may read whatever the user may.',
+        'network': None if nons is None or abi >= 4 else
+        'neither a network namespace nor Landlock TCP rules (ABI 4) are available.',
+        'signals': None if abi >= 6 or nons is None else
+        f'Landlock ABI {abi} has no signal scope (ABI 6) and there is no PID namespace.',
+        'processes': ('as root, RLIMIT_NPROC is never enforced (the kernel exempts uid 0): run the grader '
+                      'as an ordinary user.') if root else
+        None if nons is None else f'{nons} RLIMIT_NPROC counts every process of this uid, not only the box.',
+        'memory': None,
+        'cpu': None,
+        'file size': None,
+        'disk': None if ns == 'proc' or ns == 'ns' else f'{nons} no size-capped tmpfs can be mounted.',
+        'leftover processes': None if nons is None else f'{nons} there is no PID namespace to end them all.',
+    }
