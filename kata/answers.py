@@ -65,9 +65,10 @@ def foreign_modules(archive):
 class Kata:
     """The learner's answers for one run: jobs sent to the fork server at the start, read on demand."""
 
-    def __init__(self, folder, label, seed, server, time_limit):
+    def __init__(self, folder, label, seed, server, time_limit, box=None):
         self.folder, self.label, self.seed = Path(folder).resolve(), label.rstrip("/") + "/", seed
         self.server, self.time_limit = server, time_limit
+        self.box = box     # the sandbox's settings for every worker (kata/sandbox.py's Box, less its folder)
         self.work = Path(tempfile.mkdtemp(prefix="kata-answers-"))
         self.jobs, self.cache, self.tables_shown, self.tips = {}, {}, set(), set()
         self.consulted = []      # the answers the current check read: their output goes with it
@@ -83,8 +84,16 @@ class Kata:
             calls = [list(args) for args in exercise.calls(function)]
             self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
                                  "module": exercise.module, "function": function, "calls": calls,
-                                 "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit}
+                                 "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
+                              "box": self.box_for(self.work / key, len(calls))}
             self.server.submit(self.jobs[key])
+
+    def box_for(self, folder, calls):
+        """The box of one job: it writes only its own folder, for at most the job's time in CPU."""
+        if self.box is None:
+            return None
+        return {**self.box, "writable": [str(folder)], "cpu_seconds": int(self.time_limit * (calls + 1)) + 1,
+                **({"readable": [str(self.folder), *self.box["readable"]]} if self.box.get("readable") is not None else {})}
 
     def path_of(self, module):
         return f"{self.label}{module}.py"

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 POLL = 0.05        # seconds between progress checks of running workers
+GRACE = 2.0        # seconds a worker asked to stop has before it is killed
 
 
 def close_all_but(*keep):
@@ -33,7 +34,7 @@ def close_all_but(*keep):
 def point_std_at(path):
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
-    out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    out = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)   # read back per call: see worker.Output
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(null)
@@ -46,8 +47,11 @@ def default_signals():
 
 
 def start_worker(job, run):
-    """Fork a worker for the job: its own session, its output in the job's folder, then run(job)."""
-    Path(job["dir"]).mkdir(parents=True, exist_ok=True)
+    """Fork a worker for the job: its own session, its output and answers files in the job's folder
+    (opened before the box, so they stay on the real disk), the box if the job names one, then
+    run(job, answers)."""
+    folder = Path(job["dir"])
+    folder.mkdir(parents=True, exist_ok=True)
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -55,8 +59,13 @@ def start_worker(job, run):
             os.setsid()
             default_signals()
             close_all_but()
-            point_std_at(Path(job["dir"]) / "output.txt")
-            run(job)
+            point_std_at(folder / "output.txt")
+            answers = open(folder / "answers.jsonl", "a")
+            if job.get("box") is not None:
+                from .sandbox import Box, enter
+                enter(Box(**{key: tuple(value) if isinstance(value, list) else value
+                             for key, value in job["box"].items()}))
+            run(job, answers)
         except BaseException:
             code = 70
         finally:
@@ -70,6 +79,7 @@ class Running:
         self.pidfd = os.pidfd_open(pid)
         self.started = self.progress_at = time.monotonic()
         self.progress = -1
+        self.stopping_at = None     # when it was asked to stop (SIGTERM), once it ran too long
         self.answers = Path(job["dir"]) / "answers.jsonl"
 
     def stalled(self, now):
@@ -105,6 +115,18 @@ def serve(requests, replies, workers, run):
             except (ProcessLookupError, PermissionError):
                 pass
 
+    def stop(item, now):
+        """SIGTERM first: a boxed worker's outer process then ends the box and keeps the answers
+        written so far; SIGKILL to the whole group after GRACE seconds, whatever the worker does."""
+        if item.stopping_at is None:
+            item.stopping_at = now
+            try:
+                os.kill(item.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        elif now - item.stopping_at > GRACE:
+            kill(item)
+
     while True:
         while queue and len(running) < workers:
             job = queue.popleft()
@@ -122,12 +144,13 @@ def serve(requests, replies, workers, run):
                 *lines, pending = pending.split(b"\n")
                 queue.extend(json.loads(line) for line in lines if line.strip())
             else:
-                reply(running.pop(fd), timed_out=False)
+                item = running.pop(fd)
+                kill(item)                        # whatever it left in its group goes with it
+                reply(item, timed_out=item.stopping_at is not None)
         now = time.monotonic()
-        for fd, item in list(running.items()):
-            if item.stalled(now):
-                kill(item)
-                reply(running.pop(fd), timed_out=True)
+        for item in running.values():
+            if item.stopping_at is not None or item.stalled(now):
+                stop(item, now)
 
 
 class ForkServer:

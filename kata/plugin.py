@@ -22,6 +22,14 @@ DEFAULT_SEED = 0
 LEARNER_TIME_LIMIT = 10     # seconds a call of the learner's code may run in a learner's run
 GRADING_TIME_LIMIT = 60     # ... and in a grading run (--grade)
 SEEDS = range(2**32)
+MB = 2**20
+LIMITS = {"network": False, "memory_bytes": 4096 * MB, "processes": 64, "file_bytes": 64 * MB,
+          "disk_bytes": 256 * MB}
+BOXES = {   # --sandbox: what the learner's code may touch (kata/sandbox.py enforces it)
+    "local": {**LIMITS, "readable": None},   # reads anything the user may; writes only its own folder
+    "class": {**LIMITS, "readable": []},     # reads only the graded folder and Python: for the gradebook
+    "off": None,                             # for debugging the kata itself: nothing is enforced
+}
 KATA = pytest.StashKey()
 OUTCOMES = pytest.StashKey()
 
@@ -55,6 +63,10 @@ def pytest_addoption(parser):
     group.addoption("--hints", nargs="?", const="more", choices=("more", "all"),
                     help="--hints: one more hint for the exercise you are on, each time you ask; --hints=all: all of them")
     group.addoption("--kata-progress", metavar="PATH", help=argparse.SUPPRESS)   # watch mode: the rows of earlier rounds
+    group.addoption("--sandbox", choices=sorted(BOXES), default="local",
+                    help="local (default): the learner's code writes only its own temporary folder, with no "
+                         "network and no other processes in sight; class: it also reads only the graded "
+                         "folder and Python (the gradebook); off: nothing enforced")
     group.addoption("--time-limit", metavar="SECONDS",
                     help=f"seconds one call of the learner's code may run (default {LEARNER_TIME_LIMIT}, "
                          f"or {GRADING_TIME_LIMIT} with --grade)")
@@ -86,7 +98,7 @@ def pytest_configure(config):
     server = ForkServer(workers=os.cpu_count() or 2, run=run_job)   # before this process runs any op
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
-    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit)
+    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")])
     config.stash[OUTCOMES] = []
     if config.getoption("--results-json") or config.getoption("--grade"):
         config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES]),

@@ -90,19 +90,17 @@ def import_learner_module(folder, module):
 
 
 class Output:
-    """What the process printed, read back per call from the file that fds 1 and 2 point at."""
+    """What the process printed, read back per call from the file that fds 1 and 2 point at (through
+    the descriptor: inside a box the folder's path may lead elsewhere)."""
 
-    def __init__(self, path):
-        self.path = path
+    def __init__(self):
         self.start = 0
 
     def since_last(self):
         sys.stdout.flush()
         sys.stderr.flush()
-        with open(self.path, "rb") as file:
-            file.seek(self.start)
-            text = file.read(OUTPUT_CAP + 1).decode(errors="replace")
-        self.start = os.path.getsize(self.path)
+        text = os.pread(1, OUTPUT_CAP + 1, self.start).decode(errors="replace")
+        self.start = os.fstat(1).st_size
         return text[:OUTPUT_CAP] + ("\n[output cut]" if len(text) > OUTPUT_CAP else "")
 
 
@@ -110,12 +108,11 @@ def notes_from(caught):
     return sorted({"input_shape" for w in caught if "input_shape" in str(w.message)})
 
 
-def run_job(job):
-    """Import the module and make each call, recording each as it ends. Never returns normally:
-    the caller exits the process."""
+def run_job(job, answers):
+    """Import the module and make each call, recording each in answers as it ends."""
     folder, label, out = job["folder"], job["label"], Path(job["dir"])
-    output = Output(out / "output.txt")
-    with open(out / "answers.jsonl", "a") as answers:
+    output = Output()
+    with answers:
         if not (Path(folder) / f"{job['module']}.py").is_file():
             record(answers, import_error={"kind": "missing_file"})
             return
