@@ -10,6 +10,7 @@ Why ctypes and not the PyPI `landlock` package: the three Landlock system calls 
 structs, the package is not in this project's requirements, and its supported ABI lags the
 kernel's (scopes, ABI 6, are what keep signals inside the box).
 """
+import contextlib
 import ctypes
 import errno
 import functools
@@ -212,27 +213,54 @@ def _copy_back(staged):
 
 
 def _become_pid1(staged):
-    """Fork: the child is PID 1 of the new PID namespace and returns; this process (the caller's pid)
-    waits for it, copies back the tmpfs if any, and exits with the child's status. When PID 1 ends
-    the kernel kills every process of the namespace: nothing the box started outlives it."""
+    """Fork: the child, PID 1 of the new PID namespace, returns the pipe on which to report the boxed
+    process's status; this process (the caller's pid) waits, copies back the tmpfs if any, and exits
+    as the boxed process did (or dies of its signal). When PID 1 ends the kernel kills every
+    process of the namespace: nothing the box started outlives it."""
     alive_r, alive_w = os.pipe()
+    status_r, status_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(alive_w)
+        os.close(status_r)
         _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0))  # if the outer process is killed
         if select.select([alive_r], [], [], 0)[0]:                      # ... even before this line
             os._exit(1)
         os.close(alive_r)
-        return
+        return status_w
     os.close(alive_r)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda s, _frame: os.kill(pid, signal.SIGKILL))
-    _, status = os.waitpid(pid, 0)
-    _copy_back(staged)
-    if os.WIFSIGNALED(status):
-        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-        os.kill(os.getpid(), os.WTERMSIG(status))
-    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+    os.close(status_w)
+    code = 1
+    try:                                 # whatever happens here, this process must not return
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda s, _frame: os.kill(pid, signal.SIGKILL))
+        _, status = os.waitpid(pid, 0)
+        reported = os.read(status_r, 32)
+        _copy_back(staged)
+        code = os.waitstatus_to_exitcode(int(reported) if reported else status)
+        if code < 0:                     # killed by signal -code: die of it too
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+    finally:
+        os._exit(code if code >= 0 else 128 - code)
+
+
+def _fork_boxed(status_w):
+    """PID 1 ignores every signal it has no handler for (SIGXCPU, SIGTERM, ...) and inherits every
+    orphan: so the boxed code runs as PID 2, and PID 1 only reaps, then reports its status."""
+    worker = os.fork()
+    if worker == 0:
+        os.close(status_w)
+        return
+    try:
+        while True:
+            pid, status = os.wait()
+            if pid == worker:
+                os.write(status_w, str(status).encode())
+                break
+    finally:
+        os._exit(0)
 
 
 def _private_proc():
@@ -267,8 +295,8 @@ def enter(box: Box) -> None:
 
     With namespaces (Linux with user namespaces) this forks once more: the caller's pid becomes a
     plain waiter that exits with the boxed child's exit status (or dies of its signal), and the
-    code after enter() runs in the child, PID 1 of a new PID namespace (os.getpid() == 1,
-    os.getppid() == 0). Treat the exit status of the worker you forked as the boxed code's.
+    code after enter() runs in a grandchild, PID 2 of a new PID namespace whose PID 1 only reaps
+    (os.getpid() == 2, os.getppid() == 1). Treat the exit status of the worker you forked as the boxed code's.
     Never raises: what this platform cannot enforce is skipped (see enforceable() and `applied`).
     """
     applied.clear()
@@ -289,10 +317,11 @@ def enter(box: Box) -> None:
         except Exception as e:
             errors.append(f'namespaces: {e}')
         try:
-            _become_pid1(staged)
+            status_w = _become_pid1(staged)
             _private_proc()
             applied['proc'] = 'private'
             _drop_capabilities()
+            _fork_boxed(status_w)
         except Exception as e:
             errors.append(f'namespaces: {e}')
     try:

@@ -6,6 +6,7 @@ process has imported TensorFlow, and forking it is not safe."""
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -83,6 +84,18 @@ def tensorflow_lstm():
     np.save(os.path.join(cfg['box']['writable'][0], 'a.npy'), np.arange(3))
     return 'saved'
 
+def spin(seconds):
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+
+def allocate():
+    try:
+        bytearray(400 << 20)
+    except MemoryError:
+        return 'MemoryError'
+    return 'ok'
+
 def landlock_only_kill():
     sandbox._landlock(sandbox.Box(writable=(), readable=None), sandbox.landlock_abi(), '/proc/self')
     return outcome(lambda: os.kill(parent, signal.SIGTERM))
@@ -91,7 +104,7 @@ ACTIONS = {
     'write': lambda: {p: outcome(lambda: write(p)) for p in cfg['paths']},
     'read': lambda: {p: outcome(lambda: read(p)) for p in cfg['paths']},
     'connect': lambda: outcome(connect),
-    'kill': lambda: outcome(lambda: os.kill(parent, signal.SIGTERM)),
+    'kill': lambda: outcome(lambda: os.kill(os.getppid() if cfg['boxed'] else parent, signal.SIGTERM)),
     'landlock_only_kill': landlock_only_kill,
     'proc': lambda: [outcome(lambda: read(f'/proc/{parent}/cmdline')),
                      outcome(lambda: os.readlink(f'/proc/{parent}/cwd'))],
@@ -100,6 +113,8 @@ ACTIONS = {
     'disk': lambda: [outcome(lambda: write(p, 600 << 10)) for p in cfg['paths']],
     'grandchild': leave_grandchild,
     'tensorflow': tensorflow_lstm,
+    'spin': lambda: spin(1.5),
+    'allocate': allocate,
 }
 
 parent = os.getpid()
@@ -220,9 +235,9 @@ def test_no_signal_to_the_parent(place):
     report, parent = run('kill', False, place)
     assert report['result'] == 'ok' and parent['signals'] == ['SIGTERM']
     report, parent = run('kill', True, place)
-    assert report['result'] in ('ESRCH', 'EPERM') and parent['signals'] == []   # outer pids do not exist
+    assert report['result'] == 'EPERM' and parent['signals'] == []   # getppid() is the box's PID 1
     assert_boxed(report, 'pid')
-    assert report['pids'] == [1, 0]
+    assert report['pids'] == [2, 1]
     # Landlock's signal scope on its own (no PID namespace): the parent is visible, and out of reach
     report, parent = run('landlock_only_kill', False, place)
     assert report['result'] == 'EPERM' and parent['signals'] == []
@@ -243,7 +258,7 @@ def test_fork_loop_stops_at_the_process_limit(place):
     assert run('fork', False, place)[0]['result'] == [30, 'ok']
     report, _ = run('fork', True, place, processes=20)
     count, reason = report['result']
-    assert reason == 'EAGAIN' and 10 <= count < 20    # the outer waiter and PID 1 count too
+    assert reason == 'EAGAIN' and 10 <= count < 20    # the outer waiter, PID 1 and the worker count too
     assert_boxed(report, 'user')
     assert subprocess.run(['true']).returncode == 0   # and the machine forks on
 
@@ -254,6 +269,19 @@ def test_file_size_limit(place):
     report, _ = run('big_file', True, place, file_bytes=1 << 20, **cfg)
     assert report['result'] == 'EFBIG'
     assert (place / 'writable' / 'new.txt').stat().st_size == 1 << 20
+
+
+def test_cpu_limit_kills_and_the_worker_dies_of_the_same_signal(place):
+    assert run('spin', False, place)[1]['status'] == 0
+    report, parent = run('spin', True, place, cpu_seconds=1)
+    assert report == {} and os.WIFSIGNALED(parent['status'])
+    assert os.WTERMSIG(parent['status']) in (signal.SIGXCPU, signal.SIGKILL)
+
+
+def test_memory_limit(place):
+    assert run('allocate', False, place)[0]['result'] == 'ok'
+    report, _ = run('allocate', True, place, memory_bytes=200 << 20)
+    assert report['result'] == 'MemoryError'      # RLIMIT_DATA: 400 MB of heap refused
 
 
 @pytest.mark.skipif(bool(sandbox.enforceable()['disk']), reason=str(sandbox.enforceable()['disk']))
