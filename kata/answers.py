@@ -85,7 +85,7 @@ class Kata:
             self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
                                  "module": exercise.module, "function": function, "calls": calls,
                                  "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
-                              "box": self.box_for(self.work / key, len(calls))}
+                              "box": self.box_for(self.work / key / "files", len(calls))}
             self.server.submit(self.jobs[key])
 
     def box_for(self, folder, calls):
@@ -134,7 +134,7 @@ class Kata:
             error = line.get("error")
             return Answer(shown, value=line.get("value"), output=str(line.get("output") or ""),
                           error=self.call_feedback(exercise, function, shown, error) if error else None,
-                          folder=Path(job["dir"]))
+                          folder=Path(job["dir"]) / "files")
         started = [line["start"] for line in lines if isinstance(line, dict) and "start" in line]
         return Answer(shown, error=self.ended_feedback(exercise, function, shown, reply, started, index))
 

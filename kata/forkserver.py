@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import time
+import traceback
 from pathlib import Path
 
 POLL = 0.05        # seconds between progress checks of running workers
@@ -48,10 +49,10 @@ def default_signals():
 
 def start_worker(job, run):
     """Fork a worker for the job: its own session, its output and answers files in the job's folder
-    (opened before the box, so they stay on the real disk), the box if the job names one, then
-    run(job, answers)."""
+    (opened before the box, outside the files/ folder the box may write), the box if the job names
+    one, then run(job, answers)."""
     folder = Path(job["dir"])
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "files").mkdir(parents=True, exist_ok=True)
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -67,6 +68,7 @@ def start_worker(job, run):
                              for key, value in job["box"].items()}))
             run(job, answers)
         except BaseException:
+            traceback.print_exc()          # into output.txt: the worker's own fault, for the grader's eyes
             code = 70
         finally:
             os._exit(code)

@@ -110,7 +110,7 @@ def notes_from(caught):
 
 def run_job(job, answers):
     """Import the module and make each call, recording each in answers as it ends."""
-    folder, label, out = job["folder"], job["label"], Path(job["dir"])
+    folder, label, out = job["folder"], job["label"], Path(job["dir"]) / "files"
     output = Output()
     with answers:
         if not (Path(folder) / f"{job['module']}.py").is_file():
