@@ -265,7 +265,7 @@ def run_grading(kata, results, log, options):
     """Grade kata/exercises in a grading process; the reason it did not finish, or None."""
     limit = options.max_output_mb * 2**20
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), "-q", "--show-capture=no",
-               f"--kata-seed={options.seed}", f"--results-json={results}", "--grade"]
+               f"--kata-seed={options.seed}", f"--results-json={results}", "--grade", "--sandbox=class"]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
            "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}  # a core each
     env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
