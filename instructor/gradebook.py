@@ -42,6 +42,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from instructor.preloaded import Preloaded
 from kata.registry import ORDER
 from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
@@ -67,6 +68,7 @@ BOOTSTRAP = ("import os, resource, signal, subprocess, sys\n"
              "    os.kill(os.getpid(), -code)\n"
              "sys.exit(code % 256)\n")
 RUNNING = set()                  # pids of the live grading processes (each its own process group)
+PRELOADED = []                   # the preloaded process that forks them (instructor/preloaded.py), if any
 SPAWNING = threading.Lock()      # starting a grading process, and killing strays, one at a time
 STOPPING = threading.Event()     # set by Ctrl-C or SIGTERM: no grading process starts after it
 
@@ -212,7 +214,8 @@ def kill_strays():
     under one: what a finished or killed submission left behind. Call with SPAWNING held."""
     for _ in range(20):     # killing a parent hands its children to the gradebook: repeat until none
         table = children_table()
-        strays = [pid for child in table.get(os.getpid(), []) if child not in RUNNING
+        keep = RUNNING | {server.process.pid for server in PRELOADED}
+        strays = [pid for child in table.get(os.getpid(), []) if child not in keep
                   for pid in (child, *descendants(child, table))]
         if not strays:
             return
@@ -223,13 +226,30 @@ def kill_strays():
                 os.waitpid(pid, 0)      # only the gradebook's own children; the others are not its to reap
 
 
-def start_grading_process(command, kata, output, env):
-    """A grading process leading its own session; Stopped once the gradebook is stopping."""
+class Forked:
+    """A grading process forked by the preloaded process: what run_grading needs of a Popen."""
+
+    def __init__(self, server, job):
+        self.server, self.pid = server, server.start(job)
+
+    def wait(self, timeout=None):
+        code = self.server.wait(self.pid, timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired("grading", timeout)
+        return code
+
+
+def start_grading_process(command, kata, output, env, job):
+    """A grading process leading its own session, forked by the preloaded process when there is
+    one (no TensorFlow import per student), else a fresh Python; Stopped once the gradebook is stopping."""
     with SPAWNING:
         if STOPPING.is_set():
             raise Stopped
-        child = subprocess.Popen(command, cwd=kata, stdin=subprocess.DEVNULL, stdout=output,
-                                 stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        if PRELOADED:
+            child = Forked(PRELOADED[0], job)
+        else:
+            child = subprocess.Popen(command, cwd=kata, stdin=subprocess.DEVNULL, stdout=output,
+                                     stderr=subprocess.STDOUT, env=env, start_new_session=True)
         RUNNING.add(child.pid)
         return child
 
@@ -261,16 +281,27 @@ def stop_everything():
 
 # --- grading one submission -----------------------------------------------------------------
 
+GRADING_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1",
+               "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}   # a core each
+
+
+def grading_env():
+    env = {**os.environ, **GRADING_ENV}
+    env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
+    return env
+
+
 def run_grading(kata, results, log, options):
     """Grade kata/exercises in a grading process; the reason it did not finish, or None."""
     limit = options.max_output_mb * 2**20
-    command = [sys.executable, "-c", BOOTSTRAP, str(limit), "-q", "--show-capture=no",
-               f"--kata-seed={options.seed}", f"--results-json={results}", "--grade", "--sandbox=class"]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}  # a core each
-    env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
+    arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
+                 "--grade", "--sandbox=class"]
+    command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
+    env = grading_env()
     with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
-        child = start_grading_process(command, kata, output, env)
+        job = {"id": str(kata), "kata": str(kata), "args": arguments, "log": str(log), "limit": limit,
+               "env": {name: env[name] for name in GRADING_ENV}}
+        child = start_grading_process(command, kata, output, env, job)
         try:
             code = child.wait(timeout=options.timeout)
         except subprocess.TimeoutExpired:
@@ -520,7 +551,14 @@ def grade_all(submissions, out, options):
         if not folders:
             print(f"no submissions found in {submissions}")
             return []
-        results_list = grade_each(folders, out, options, graded, trusted)
+        if hasattr(os, "fork") and not PRELOADED:
+            with contextlib.suppress(OSError):
+                PRELOADED.append(Preloaded(grading_env()))
+        try:
+            results_list = grade_each(folders, out, options, graded, trusted)
+        finally:
+            while PRELOADED:
+                PRELOADED.pop().close()
     if STOPPING.is_set():
         return results_list
     # The class report: one place, after every student is graded (not after Ctrl-C).

@@ -283,6 +283,11 @@ class Kata:
         """The model from its archive, in safe mode, made only of Keras's own classes."""
         import keras
         problem = None
+        if value.get("params"):
+            fail(f"{exercise.name}.too_large_to_load", f"{called} has {value['params']:,} parameters; not training it.",
+                 got=f"{value['params']:,} parameters", expected=f"{exercise.params(5)} parameters at length 5",
+                 why="the tutorial's model is tiny; one this large would take minutes to save, load and train.",
+                 change="fix the layer sizes: LSTM(length) and the output layer the exercise names.")
         if value.get("save_error") or not value.get("file"):
             problem = f"Keras could not save it ({value.get('save_error')})"
         else:

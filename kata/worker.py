@@ -23,6 +23,7 @@ from pathlib import Path
 
 OUTPUT_CAP = 4000        # characters of what one call printed
 MESSAGE_CAP = 2000
+LARGEST_MODEL = 1_000_000   # parameters; the tutorial's models have a few hundred
 
 
 def record(answers, **fields):
@@ -67,6 +68,12 @@ def describe(value, folder, stem, depth=0):
         np.save(Path(folder) / f"{stem}.npy", array, allow_pickle=False)
         return {"type": "numpy.ndarray", "file": f"{stem}.npy"}
     if isinstance(value, keras.Model):
+        try:
+            params = value.count_params()
+        except Exception:
+            params = None
+        if params and params > LARGEST_MODEL:         # its weights would take minutes to save and load
+            return {"type": "keras.Model", "class": type_name(value), "params": int(params)}
         try:
             value.save(Path(folder) / f"{stem}.keras")
         except Exception as error:
@@ -134,8 +141,7 @@ def run_job(job, answers):
             record(answers, import_error={"kind": "missing_function", "defined": defined})
             return
         notes = set()
-        keep_fit_out_of_build(notes)
-        output.since_last()
+        keep_fit_out_of_build(notes)      # what the import printed goes with the first call
         for i, args in enumerate(job["calls"]):
             record(answers, start=i)
             seed_everything(job["seed"])

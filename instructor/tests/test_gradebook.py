@@ -81,10 +81,12 @@ def test_megabytes_of_output_are_cut_to_500_characters(graded):
 
 
 @SLOW
-def test_a_crash_is_an_error_naming_the_check_it_was_on(graded):
+def test_a_crash_costs_only_its_exercise_and_is_named(graded):
     results = graded[3]["crashes_at_import"]
-    assert results["status"] == "error", results["message"]
-    assert "exited with code 3 during tests/test_many_to_one.py::" in results["message"]
+    assert results["status"] == "fail", results["message"]
+    crashed = exercise_of(results, "many_to_one")
+    assert crashed and all(test["score"] == 0 and "many_to_one.py ended the process (exit code 3)" in test["message"]
+                           for test in crashed)
     assert all(test["status"] == "pass" for test in exercise_of(results, "one_to_one"))
 
 
@@ -96,10 +98,11 @@ def test_a_50_million_parameter_model_fails_without_being_trained(graded):
 
 
 @SLOW
-def test_a_submission_that_changes_the_tests_while_graded_is_an_error_naming_them(graded):
+def test_a_submission_cannot_change_the_tests_while_graded(graded):
+    """Its box lets it write only its own folder: the edit fails where it is made, as the learner's error."""
     results = graded[3]["edits_tests_while_graded"]
-    assert results["status"] == "error"
-    assert "changed kata/checks/training.py while being graded" in results["message"]
+    assert results["status"] == "fail", results["message"]
+    assert all("PermissionError while importing" in test["message"] for test in exercise_of(results, "many_to_one"))
 
 
 @SLOW
@@ -214,13 +217,13 @@ def test_every_hostile_submission_has_a_row_and_the_good_one_full_marks(hostile)
 
 
 @SLOW
-@pytest.mark.parametrize("student, how", [("kills_its_parent", "killed by SIGKILL"),
-                                          ("terminates_its_parent", "killed by SIGTERM"),
-                                          ("kills_its_group", "killed by SIGKILL")])
-def test_a_submission_that_kills_its_grading_process_is_its_own_error(hostile, student, how):
+@pytest.mark.parametrize("student", ["kills_its_parent", "terminates_its_parent", "kills_its_group"])
+def test_a_submission_that_signals_its_parent_or_group_costs_only_its_exercise(hostile, student):
+    """Its box holds its signals in: the grading process lives on, the other exercises keep their points."""
     results = hostile[3][student]
-    assert results["status"] == "error" and how in results["message"], results["message"]
+    assert results["status"] == "fail", results["message"]
     assert all(test["status"] == "pass" for test in exercise_of(results, "one_to_one"))
+    assert all(test["score"] == 0 for test in exercise_of(results, "many_to_one"))
 
 
 @SLOW
@@ -231,10 +234,11 @@ def test_processes_a_submission_leaves_behind_are_killed(hostile):
 
 
 @SLOW
-def test_a_submission_that_writes_its_own_results_file_is_an_error(hostile):
+def test_a_submission_cannot_write_its_own_results_file(hostile):
+    """Its box lets it write only its own folder: the forgery fails, and the row is its honest grade."""
     row = hostile[2]["writes_its_own_results"]
-    assert row["status"] == "error" and row["reason"].startswith("the results file is malformed"), row
-    assert row["total"] == "0"
+    assert row["status"] == "fail" and "while importing" in row["reason"], row
+    assert row["total"] == "40" and row["many_to_one"] == "0"
 
 
 @SLOW
