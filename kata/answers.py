@@ -8,6 +8,8 @@ model that cannot be loaded in safe mode. Answers are read once and cached for t
 model is loaded once per (exercise, length) and trained once per exercise.
 """
 import json
+import linecache
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -72,6 +74,7 @@ class Kata:
         self.work = Path(tempfile.mkdtemp(prefix="kata-answers-"))
         self.jobs, self.cache, self.tables_shown, self.tips = {}, {}, set(), set()
         self.consulted = []      # the answers the current check read: their output goes with it
+        self.echo = False        # with pytest -s: show what each call printed as its answer arrives
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -104,6 +107,8 @@ class Kata:
         key = ("answer", exercise.module, function, tuple(args))
         if key not in self.cache:
             self.cache[key] = self.read_answer(exercise, function, tuple(args))
+            if self.echo and self.cache[key].output:
+                print(f"\n[{self.cache[key].called} printed]\n{self.cache[key].output.rstrip()}", flush=True)
         answer = self.cache[key]
         self.consulted.append(answer)
         if isinstance(answer.error, Feedback):
@@ -205,9 +210,11 @@ class Kata:
                             "import: move any training or loop into a function, or delete it.",
                             kind=BROKEN_FILE, file=path)
         if reply.get("timed_out"):
+            line = self.running_line(job, module)
             text = (f"timed out: {during} in {path} did not return within the time limit ({self.time_limit:g} s); "
                     f"every check that calls {function}() fails the same way."
-                    "\n  Look for a loop that never ends, or layers far larger than the exercise asks for.")
+                    + (f"\n  It was running {path} line {line[0]} ({line[1]})." if line else "")
+                    + "\n  Look for a loop that never ends, or layers far larger than the exercise asks for.")
             if running != index:
                 text += f"\n  Not calling {shown} as well."
             return Feedback(f"{exercise.name}.{function}.timed_out", text, kind=BROKEN, file=path)
@@ -218,6 +225,18 @@ class Kata:
                         f"  The tests call {function}() in a process of its own, so this costs only the checks "
                         f"that need {function}()" + (f"; {shown} was not called." if running != index else "."),
                         kind=BROKEN, file=path)
+
+    def running_line(self, job, module):
+        """(line, code) of the learner's file where an overrunning call was, from the traceback the
+        worker dumped into its output just before it was stopped; None if there is none."""
+        output = Path(job["dir"]) / "output.txt"
+        text = output.read_bytes()[-20000:].decode(errors="replace") if output.is_file() else ""
+        source = self.folder / f"{module}.py"
+        lines = re.findall(r'File "([^"]+)", line (\d+)', text)
+        found = [int(number) for file, number in lines if Path(file) == source]
+        if not found:
+            return None
+        return found[0], linecache.getline(str(source), found[0]).strip()
 
     # --- values ------------------------------------------------------------------------------------
 

@@ -99,6 +99,7 @@ def pytest_configure(config):
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
     config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")])
+    config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
     if config.getoption("--results-json") or config.getoption("--grade"):
         config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES]),
@@ -109,7 +110,7 @@ def pytest_unconfigure(config):
     kata = config.stash.get(KATA, None)
     if kata is not None:
         kata.server.close()
-        shutil.rmtree(kata.work, ignore_errors=True)
+        shutil.rmtree(kata.work, ignore_errors=True) if not os.environ.get("KATA_KEEP") else None
 
 
 def kata_of(config):

@@ -9,6 +9,7 @@ back to the grader is data only, in the job's folder:
   (type, message, the learner's file and line);
 - numpy arrays as .npy files (saved without pickle), a Keras model as a .keras archive.
 """
+import faulthandler
 import importlib.util
 import inspect
 import json
@@ -119,6 +120,7 @@ def run_job(job, answers):
     """Import the module and make each call, recording each in answers as it ends."""
     folder, label, out = job["folder"], job["label"], Path(job["dir"]) / "files"
     output = Output()
+    print_like_a_script()
     with answers:
         if not (Path(folder) / f"{job['module']}.py").is_file():
             record(answers, import_error={"kind": "missing_file"})
@@ -145,6 +147,8 @@ def run_job(job, answers):
         for i, args in enumerate(job["calls"]):
             record(answers, start=i)
             seed_everything(job["seed"])
+            # where the call is, written to the output just before the server stops a call that overruns
+            faulthandler.dump_traceback_later(max(job["time_limit"] - 0.5, 0.1), file=sys.stderr)
             started = time.perf_counter()
             try:
                 with warnings.catch_warnings(record=True) as caught:
@@ -156,6 +160,7 @@ def run_job(job, answers):
             except BaseException as error:    # sys.exit() in a call is the learner's, not the kata's
                 result = {"error": error_record(error, "exception", folder, label)}
                 caught = []
+            faulthandler.cancel_dump_traceback_later()
             record(answers, call=i, seconds=round(time.perf_counter() - started, 4), output=output.since_last(),
                    notes=sorted(notes | set(notes_from(caught))), **result)
 
@@ -163,6 +168,12 @@ def run_job(job, answers):
 def seed_everything(seed):
     import keras
     keras.utils.set_random_seed(seed)
+
+
+def print_like_a_script():
+    """The learner's model.summary() prints, as in their own script (the grader keeps Keras quiet)."""
+    import keras
+    keras.utils.enable_interactive_logging()
 
 
 def keep_fit_out_of_build(notes):

@@ -160,3 +160,43 @@ def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
     assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
     time.sleep(0.5)
     assert not alive(tree), f"left behind: {alive(tree)}"
+
+
+FITS_AND_PRINTS = '''
+import keras
+import numpy as np
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(length, 1, 1), seq.reshape(length, 1)
+
+
+def build_model(length=5):
+    model = keras.Sequential([keras.Input((1, 1)), keras.layers.LSTM(length), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")        # the optimizer check fails
+    model.summary()
+    X, y = make_dataset(length)
+    model.fit(X, y, epochs=1000, batch_size=length, verbose=2)   # the tutorial's recipe, in build_model
+    return model
+'''
+
+
+def test_own_output_shows_under_its_check_and_fit_in_build_model_is_skipped(impl, env):
+    (impl / "one_to_one.py").write_text(FITS_AND_PRINTS)
+    started = time.monotonic()
+    output = kata(env, f"--impl={impl}", "tests/test_one_to_one.py")
+    assert time.monotonic() - started < 60, "the 1000 epochs ran"
+    optimizer = output[output.index("is compiled with optimizer SGD"):]
+    assert "your code printed:" in optimizer and "lstm (LSTM)" in optimizer, output
+    assert "build_model calls model.fit(...): the tests train the model themselves" in output
+    assert "passed" in output and "test_lstm_units_follow_the_length" not in output.split("FAILURES")[-1]
+
+
+def test_an_endless_loop_is_stopped_within_10_s_naming_the_call(impl, env):
+    shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")
+    started = time.monotonic()
+    output = kata(env, f"--impl={impl}", "tests/test_many_to_many.py")
+    assert time.monotonic() - started < 40
+    assert "timed out: many_to_many.build_model(5)" in output and "(10 s)" in output, output
+    assert "It was running" in output and "many_to_many.py line 18 (while model.count_params() > 0:" in output, output
