@@ -110,7 +110,7 @@ def pytest_unconfigure(config):
     kata = config.stash.get(KATA, None)
     if kata is not None:
         kata.server.close()
-        shutil.rmtree(kata.work, ignore_errors=True) if not os.environ.get("KATA_KEEP") else None
+        shutil.rmtree(kata.work, ignore_errors=True)
 
 
 def kata_of(config):
