@@ -1,0 +1,76 @@
+"""How fast the gradebook grades a class, now and before this kata boxed each submission (the revision
+BEFORE, checked out in a temporary worktree), on the same class in the same run.
+
+    python benchmark/gradebook.py [--students 20] [--jobs 2] [--before 35bbf41]
+
+The class: the solutions under several names (honest, complete work) and folders from the mistakes
+catalogue (partial work). Prints the wall time of each gradebook, the seconds per submission per
+core (wall x jobs / students), and the mean seconds an honest submission took on its core (each of
+the --jobs gradings runs beside the others, one a core).
+"""
+import argparse
+import csv
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BEFORE = "35bbf41"
+
+
+def make_class(into, students):
+    honest = max(students // 2, 1)
+    for i in range(honest):
+        shutil.copytree(ROOT / "solutions", into / f"solved_{i:02d}", ignore=shutil.ignore_patterns("__pycache__"))
+    mistakes = sorted(p for p in (ROOT / "instructor" / "mistakes").iterdir() if p.is_dir())
+    for mistake in mistakes[:students - honest]:
+        shutil.copytree(mistake, into / f"mistake_{mistake.name}")
+    return honest
+
+
+def grade(checkout, submissions, out, jobs):
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "instructor.gradebook", str(submissions), "--out", str(out),
+                           "--jobs", str(jobs), "--timeout", "120"], cwd=checkout, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"the gradebook in {checkout} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    with open(out / "grades.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows:
+        results = json.loads((out / "results" / f"{row['student']}.json").read_text())
+        row["seconds"] = float(results.get("seconds") or 0)
+    return wall, rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--before", default=BEFORE)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kata-gradebook-bench-") as tmp:
+        tmp = Path(tmp)
+        honest = make_class(tmp / "class", options.students)
+        before = tmp / "before"
+        subprocess.run(["git", "worktree", "add", "--detach", "-q", str(before), options.before], cwd=ROOT, check=True)
+        try:
+            for name, checkout in (("now", ROOT), (f"before ({options.before})", before)):
+                wall, rows = grade(checkout, tmp / "class", tmp / f"out-{checkout.name}", options.jobs)
+                solved = [row for row in rows if row["student"].startswith("solved_")]
+                passed = sum(row["status"] == "pass" for row in solved)
+                each = statistics.mean(row["seconds"] for row in solved)
+                print(f"{name:<20} {len(rows)} students in {wall:6.1f} s on {options.jobs} jobs: "
+                      f"{wall * options.jobs / len(rows):4.1f} s per submission per core; an honest one "
+                      f"{each:4.1f} s on its core ({passed} of {honest} pass)", flush=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
