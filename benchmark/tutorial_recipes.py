@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.support.quiet import stderr_descriptor_silenced  # noqa: E402
+from kata.quiet import stderr_descriptor_silenced  # noqa: E402
 
 RECIPES = [("one_to_one", 1000, 5), ("many_to_one", 500, 1), ("many_to_many", 1000, 1)]  # epochs, batch_size
 

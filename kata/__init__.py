@@ -1,1 +1,2 @@
-"""Helpers for the graded tests: loading a learner's folder, describing models, training, feedback."""
+"""The kata's grader: a pytest plugin that grades a folder of learner code without ever running that
+code in its own process. See the README's layout table for one module's job each."""

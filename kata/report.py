@@ -53,7 +53,7 @@ def points_of(item):
 
 def failure_text(error, traceback_wanted=False):
     """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata
-    when a traceback is wanted. A timeout in the learner's code is already a Problem naming the call
+    when a traceback is wanted. A timeout in the learner's code is already a Failed naming the call
     (see kata/answers.py); one elsewhere in a check is named here."""
     if isinstance(error, Failed):
         return str(error)
