@@ -614,8 +614,17 @@ def check(options, error):
         error(f"--out {options.out}: cannot make the folder: {problem.strerror}")
 
 
+def say_what_the_box_cannot_enforce():
+    """One line per part of the sandbox this platform does not enforce (kata/sandbox.py)."""
+    from kata.sandbox import enforceable
+    for part, why in enforceable().items():
+        if why:
+            print(f"Note: the sandbox does not enforce {part} here: {why}", file=sys.stderr, flush=True)
+
+
 def main(argv=None):
     options = parse(argv)
+    say_what_the_box_cannot_enforce()
     become_subreaper()
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: STOPPING.set())    # grade_each notices within 0.2 s

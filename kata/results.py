@@ -63,9 +63,11 @@ def load_expected(source):
     except (OSError, ValueError) as error:
         raise pytest.UsageError(f"expected fingerprint {source[:80]!r}: {error}. Give a SHA-256 digest, "
                                 "or the JSON of a fingerprint (or of a results file) as text or a path.")
-    data = data.get("fingerprint", data)
-    if "sha256" not in data:
-        raise pytest.UsageError(f"expected fingerprint {source[:80]!r} has no 'sha256' key.")
+    data = data.get("fingerprint", data) if isinstance(data, dict) else data
+    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str) \
+            or not isinstance(data.get("files", {}), dict):
+        raise pytest.UsageError(f"expected fingerprint {source[:80]!r} is not a fingerprint: give the JSON "
+                                "object that python -m instructor.fingerprint prints, with its 'sha256' key.")
     return data
 
 

@@ -56,6 +56,33 @@ with open(path, "w") as file:
     json.dump({"status": "pass", "score": 999, "max_score": 999, "tests": [{"name": "forged", "score": 999}]}, file)
 os._exit(0)
 '''
+# Reads the instructor's solutions through sys.prefix (the gradebook's virtualenv sits in its checkout).
+READS_SOLUTIONS = '''
+import pathlib, sys
+for _root in (pathlib.Path(sys.prefix).parent, pathlib.Path(sys.prefix).parent.parent):
+    _solution = _root / "solutions" / "one_to_one.py"
+    if _solution.is_file():
+        exec(_solution.read_text())
+        break
+'''
+# Overwrites every classmate's one_to_one.py it can find with the solution, through /proc and the paths around it.
+SPOILS_CLASSMATES = '''
+import os, pathlib
+_mine = pathlib.Path(__file__).resolve()
+_places = {_mine.parents[2], _mine.parents[3]}
+for _pid in os.listdir("/proc"):
+    try:
+        _places.update(pathlib.Path(a.decode()) for a in open(f"/proc/{_pid}/cmdline", "rb").read().split(b"\\0") if a.startswith(b"/"))
+    except OSError:
+        pass
+for _place in _places:
+    try:
+        for _module in _place.glob("**/one_to_one.py"):
+            if _module.resolve() != _mine:
+                _module.write_text("raise SystemExit('spoiled by a classmate')\\n")
+    except OSError:
+        pass
+'''
 SLEEPS_AT_IMPORT = "import time\ntime.sleep(60)\n"
 ALWAYS_PASSES = '''"""Edited by the student: every training check passes."""
 
@@ -146,6 +173,16 @@ def leaves_processes(into, name="leaves_processes"):
 
 def writes_its_own_results(into, name="writes_its_own_results"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=WRITES_ITS_OWN_RESULTS)
+
+
+def reads_solutions(into, name="reads_solutions"):
+    """An untouched one_to_one stub that tries to run the instructor's solution instead."""
+    return folder_with(into, name, one_to_one=READS_SOLUTIONS + "\n" + (ROOT / "exercises" / "one_to_one.py").read_text())
+
+
+def spoils_classmates(into, name="spoils_classmates"):
+    """A solved one_to_one whose many_to_one overwrites the classmates' one_to_one.py."""
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=SPOILS_CLASSMATES)
 
 
 def sleeps_at_import(into, name="sleeps_at_import"):

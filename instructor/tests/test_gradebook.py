@@ -195,7 +195,8 @@ def test_a_results_file_that_is_a_link_is_never_read(tmp_path):
 HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.terminates_its_parent,
            submissions.kills_its_group, submissions.leaves_processes, submissions.writes_its_own_results,
            submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
-           submissions.is_a_link_to_another_student]
+           submissions.is_a_link_to_another_student, submissions.reads_solutions, submissions.spoils_classmates,
+           submissions.half_done]
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +232,26 @@ def test_processes_a_submission_leaves_behind_are_killed(hostile):
     code, output, rows, results, left = hostile
     assert rows["leaves_processes"]["status"] == "fail", rows["leaves_processes"]
     assert not left, left
+
+
+@SLOW
+def test_a_submission_cannot_read_the_instructors_solutions(hostile):
+    """Its box reads only its own copy and Python: the instructor's solutions/ are out of its sight."""
+    row = hostile[2]["reads_solutions"]
+    assert row["one_to_one"] == "0" and row["total"] == "0", row
+
+
+@SLOW
+def test_no_honest_row_changes_because_of_a_classmate(hostile, tmp_path):
+    """The honest students graded beside the hostile ones get exactly the rows they get alone."""
+    alone = tmp_path / "alone"
+    submissions.make_class(alone, [submissions.solved, submissions.half_done])
+    _, output, rows, _ = gradebook(alone, tmp_path / "out", "--timeout", "120", "--jobs", "2")
+    beside = hostile[2]
+    for student in ("solved", "half_done"):
+        mine = {key: value for key, value in beside[student].items()}
+        assert mine == rows[student], (student, mine, rows[student], output)
+    assert beside["spoils_classmates"]["one_to_one"] == "40"     # its own honest work still counts
 
 
 @SLOW
@@ -297,3 +318,11 @@ def test_the_class_report_is_written_when_its_module_exists(tmp_path, monkeypatc
 def test_without_the_class_report_module_the_gradebook_runs_on(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "instructor.class_report", None)    # import fails
     gradebook_module.write_class_report_if_available([], tmp_path)
+
+
+def test_the_gradebook_says_what_the_sandbox_cannot_enforce_here(tmp_path):
+    from kata.sandbox import enforceable
+    (tmp_path / "class").mkdir()
+    _, output, _, _ = gradebook(tmp_path / "class", tmp_path / "out")
+    for part, why in enforceable().items():
+        assert (f"does not enforce {part} here" in output) == bool(why), (part, output)

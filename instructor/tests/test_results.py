@@ -68,11 +68,27 @@ def test_a_fingerprint_mismatch_is_an_error_naming_the_file(tmp_path):
                                   f"--expected-fingerprint={tmp_path / 'expected.json'}")
     assert code == 0, output
     assert results["status"] == "error" and "changed kata/checks/training.py" in results["message"]
+    assert results["score"] == 0 and all(test["score"] == 0 for test in results["tests"])   # solutions, yet 0
+
+
+@pytest.mark.parametrize("wrong", ['[1, 2]', '"text"', '{"sha256": 5}', '{"files": {}}', '{"sha256": "ab", "files": []}'])
+def test_an_expected_fingerprint_of_the_wrong_type_is_one_line_and_exit_4(tmp_path, wrong):
+    (tmp_path / "expected.json").write_text(wrong)
+    code, output, results = grade(ROOT / "solutions", tmp_path / "results.json", ONE_EXERCISE[0],
+                                  f"--expected-fingerprint={tmp_path / 'expected.json'}")
+    assert code == 4 and "is not a fingerprint" in output and "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("seed", ["-1", "4294967296", "seven"])
+def test_a_seed_outside_0_to_2_32_is_one_line_and_exit_4(tmp_path, seed):
+    code, output, _ = grade(ROOT / "solutions", tmp_path / "results.json", ONE_EXERCISE[0], f"--kata-seed={seed}")
+    assert code == 4 and f"--kata-seed={seed}" in output and "Traceback" not in output, output
 
 
 def test_the_fingerprint_covers_the_graded_files():
     files = kata_results.fingerprint(ROOT)["files"]
-    assert {"conftest.py", "tox.ini", "kata/checks/training.py", "kata/results.py"} <= set(files)
+    assert {"conftest.py", "tox.ini", "kata/checks/training.py", "kata/results.py", "requirements.txt",
+            "requirements.lock", ".github/workflows/grade.yml"} <= set(files)
     assert not any(path.startswith(("exercises/", "solutions/", "instructor/")) for path in files)
 
 
