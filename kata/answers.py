@@ -9,7 +9,9 @@ model is loaded once per (exercise, length) and trained once per exercise.
 """
 import json
 import linecache
+import os
 import re
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -43,6 +45,36 @@ def last_line(error):
     """The line of a TensorFlow error that says what went wrong (it ends its long message)."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
+
+
+def worker_file(folder, name):
+    """The path of a file the worker wrote, if it is one: a plain name, a regular file (not a link, a
+    FIFO or a device, which could make the grader read elsewhere or wait forever), of a sane size."""
+    if not isinstance(name, str) or name != Path(name).name or name in (".", ".."):
+        raise OSError(f"{name!r} is not a file name")
+    path = Path(folder) / name
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_FILE:
+        raise OSError(f"{name} is not a regular file of at most {LARGEST_FILE // 2**20} MB")
+    return path
+
+
+def well_formed(line):
+    """An ended call's record as the worker writes it: a value description or an error record."""
+    def description(value, depth=0):
+        return (isinstance(value, dict) and isinstance(value.get("type"), str)
+                and (depth == 0 or "items" not in value)
+                and all(description(item, 1) for item in value.get("items", []))
+                and isinstance(value.get("items", []), list)
+                and isinstance(value.get("int", 0), int) and isinstance(value.get("params", 0), int))
+    if not isinstance(line.get("output", ""), str) or not isinstance(line.get("notes", []), list):
+        return False
+    if "error" in line:
+        return isinstance(line["error"], dict)
+    return description(line.get("value"))
 
 
 def foreign_modules(archive):
@@ -127,12 +159,17 @@ class Kata:
                 try:
                     lines.append(json.loads(line))
                 except ValueError:
-                    break                  # a line cut short by the end of the process
-        imported = next((line for line in lines if isinstance(line, dict) and "import_error" in line), None)
+                    continue               # a line cut short by the end of the process, or garbage
+        lines = [line for line in lines if isinstance(line, dict)]
+        imported = next((line for line in lines if isinstance(line.get("import_error"), dict)), None)
         if imported:
             return Answer(shown, error=self.import_feedback(exercise, function, shown, imported["import_error"]),
                           output=str(imported.get("output") or ""))
-        ended = {line.get("call"): line for line in lines if isinstance(line, dict) and "call" in line}
+        ended = {line.get("call"): line for line in lines if "call" in line}
+        if index in ended and not well_formed(ended[index]):
+            return Answer(shown, error=Feedback(f"{exercise.name}.{function}.malformed_answer",
+                                                f"{shown} left an answer the tests cannot read: its worker "
+                                                "process wrote something else than its answer.", kind=BROKEN))
         if index in ended:
             line = ended[index]
             self.tips.update(str(note) for note in line.get("notes") or [])
@@ -140,7 +177,8 @@ class Kata:
             return Answer(shown, value=line.get("value"), output=str(line.get("output") or ""),
                           error=self.call_feedback(exercise, function, shown, error) if error else None,
                           folder=Path(job["dir"]) / "files")
-        started = [line["start"] for line in lines if isinstance(line, dict) and "start" in line]
+        started = [line["start"] for line in lines if isinstance(line.get("start"), int)
+                   and 0 <= line["start"] < len(job["calls"])]
         return Answer(shown, error=self.ended_feedback(exercise, function, shown, reply, started, index))
 
     # --- error records to feedback -----------------------------------------------------------------
@@ -240,63 +278,63 @@ class Kata:
 
     # --- values ------------------------------------------------------------------------------------
 
-    def array(self, answer, description):
+    def array(self, exercise, answer, description):
         import numpy as np
-        return np.load(answer.folder / description["file"], allow_pickle=False)
+        try:
+            return np.load(worker_file(answer.folder, description["file"]), allow_pickle=False)
+        except (OSError, ValueError, EOFError) as error:
+            fail(f"{exercise.name}.unreadable_answer", f"{answer.called} returned an array the tests cannot read.",
+                 got=f"{type(error).__name__}: {error}", expected="a numpy array of numbers",
+                 why="the tests read your arrays back from the process that ran your code.",
+                 change="return plain numpy arrays of numbers, e.g. np.array(...).reshape(...).")
 
-    def dataset(self, exercise, length):
-        key = ("dataset", exercise.name, length)
+    def remembered(self, key, compute):
+        """compute()'s value, or the Failed it raised, once per key for the session."""
         if key not in self.cache:
-            self.cache[key] = self.read_dataset(exercise, length)
-        return self.cached(key)
-
-    def cached(self, key):
+            try:
+                self.cache[key] = compute()
+            except Failed as failed:
+                self.cache[key] = failed.feedback
         value = self.cache[key]
         if isinstance(value, Feedback):
             raise Failed(value)
         return value
 
+    def dataset(self, exercise, length):
+        return self.remembered(("dataset", exercise.name, length), lambda: self.read_dataset(exercise, length))
+
     def read_dataset(self, exercise, length):
-        try:
-            answer = self.answer(exercise, "make_dataset", (length,))
-            called, value = f"{exercise}.make_dataset({length})", answer.value
-            items = value.get("items")
-            if items is None or value.get("length") != 2:
-                got = describe_value(value) + (f" of {value.get('length')} items" if items is not None else "")
-                fail(f"{exercise.name}.not_a_pair", f"{called} did not return a pair.", got=got,
-                     expected="two numpy arrays: X, y",
-                     why="the tests unpack X, y = make_dataset(...) as model.fit(X, y) would.",
-                     change="end the function with: return X, y" if value.get("type") == "builtins.NoneType"
-                     else "return exactly X and y, in that order.")
-            for name, item in zip("Xy", items):
-                if not item.get("file"):
-                    fail(f"{exercise.name}.{name}_not_array", f"{called} returned {name} as {describe_value(item)}.",
-                         got=describe_value(item), expected="a numpy array (numpy.ndarray)",
-                         why="shapes are the point of this kata, and only an array has the shape Keras sees.",
-                         change=f"build {name} with numpy, e.g. np.array(...).reshape(...).")
-            return tuple(self.array(answer, item) for item in items)
-        except Failed as failed:
-            return failed.feedback
+        answer = self.answer(exercise, "make_dataset", (length,))
+        called, value = f"{exercise}.make_dataset({length})", answer.value
+        items = value.get("items")
+        if items is None or value.get("length") != 2:
+            got = describe_value(value) + (f" of {value.get('length')} items" if items is not None else "")
+            fail(f"{exercise.name}.not_a_pair", f"{called} did not return a pair.", got=got,
+                 expected="two numpy arrays: X, y",
+                 why="the tests unpack X, y = make_dataset(...) as model.fit(X, y) would.",
+                 change="end the function with: return X, y" if value.get("type") == "builtins.NoneType"
+                 else "return exactly X and y, in that order.")
+        for name, item in zip("Xy", items):
+            if not item.get("file"):
+                fail(f"{exercise.name}.{name}_not_array", f"{called} returned {name} as {describe_value(item)}.",
+                     got=describe_value(item), expected="a numpy array (numpy.ndarray)",
+                     why="shapes are the point of this kata, and only an array has the shape Keras sees.",
+                     change=f"build {name} with numpy, e.g. np.array(...).reshape(...).")
+        return tuple(self.array(exercise, answer, item) for item in items)
 
     def model(self, exercise, length):
-        key = ("model", exercise.name, length)
-        if key not in self.cache:
-            self.cache[key] = self.read_model(exercise, length)
-        return self.cached(key)
+        return self.remembered(("model", exercise.name, length), lambda: self.read_model(exercise, length))
 
     def read_model(self, exercise, length):
-        try:
-            answer = self.answer(exercise, "build_model", (length,))
-            called, value = f"{exercise}.build_model({length})", answer.value
-            if value.get("type") != "keras.Model":
-                fail(f"{exercise.name}.not_a_model", f"{called} did not return a Keras model.", got=describe_value(value),
-                     expected="a compiled keras.Model (Sequential or functional)",
-                     why="the tests inspect and train the model that build_model returns.",
-                     change="end the function with: return model" if value.get("type") == "builtins.NoneType"
-                     else "return the model itself, not its summary, history or layers.")
-            return self.load(exercise, called, answer, value)
-        except Failed as failed:
-            return failed.feedback
+        answer = self.answer(exercise, "build_model", (length,))
+        called, value = f"{exercise}.build_model({length})", answer.value
+        if value.get("type") != "keras.Model":
+            fail(f"{exercise.name}.not_a_model", f"{called} did not return a Keras model.", got=describe_value(value),
+                 expected="a compiled keras.Model (Sequential or functional)",
+                 why="the tests inspect and train the model that build_model returns.",
+                 change="end the function with: return model" if value.get("type") == "builtins.NoneType"
+                 else "return the model itself, not its summary, history or layers.")
+        return self.load(exercise, called, answer, value)
 
     def load(self, exercise, called, answer, value):
         """The model from its archive, in safe mode, made only of Keras's own classes."""
@@ -311,14 +349,14 @@ class Kata:
             problem = f"Keras could not save it ({value.get('save_error')})"
         else:
             try:
-                foreign = foreign_modules(answer.folder / value["file"])
+                foreign = foreign_modules(worker_file(answer.folder, value["file"]))
             except (OSError, KeyError, ValueError, zipfile.BadZipFile):
                 foreign, problem = [], "its file is not a Keras archive"
             if foreign:
                 problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
         if problem is None:
             try:
-                return keras.saving.load_model(answer.folder / value["file"], safe_mode=True)
+                return keras.saving.load_model(worker_file(answer.folder, value["file"]), safe_mode=True)
             except Exception as error:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
         fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",
@@ -362,13 +400,7 @@ class Kata:
         return model
 
     def trained(self, exercise):
-        key = ("trained", exercise.name)
-        if key not in self.cache:
-            try:
-                self.cache[key] = self.train(exercise)
-            except Failed as failed:
-                self.cache[key] = failed.feedback
-        return self.cached(key)
+        return self.remembered(("trained", exercise.name), lambda: self.train(exercise))
 
     def train(self, exercise):
         """(X, y, predictions) of a fresh copy of build_model(5), trained here on the canonical data."""
