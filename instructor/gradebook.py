@@ -297,10 +297,10 @@ def run_grading(kata, results, log, options):
     arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
                  "--grade", "--sandbox=class"]
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
-    env = grading_env()
+    env = {**grading_env(), "TMPDIR": str(kata.parent)}   # its workers' folders go where the gradebook cleans up
     with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
         job = {"id": str(kata), "kata": str(kata), "args": arguments, "log": str(log), "limit": limit,
-               "env": {name: env[name] for name in GRADING_ENV}}
+               "env": {name: env[name] for name in (*GRADING_ENV, "TMPDIR")}}
         child = start_grading_process(command, kata, output, env, job)
         try:
             code = child.wait(timeout=options.timeout)

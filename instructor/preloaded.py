@@ -17,7 +17,7 @@ import sys
 import threading
 
 SERVER = r'''
-import json, os, resource, select, signal, sys
+import json, os, resource, select, signal, sys, tempfile
 os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"})
 quiet, saved = os.open(os.devnull, os.O_WRONLY), os.dup(2)
 os.dup2(quiet, 2)                        # TensorFlow's C++ start-up lines
@@ -51,6 +51,7 @@ def grade(job):
         os.chdir(job["kata"])
         sys.path.insert(0, job["kata"])
         os.environ.update(job["env"])
+        tempfile.tempdir = None              # TMPDIR may have changed: ask again
         sys.stdin = open(os.devnull)
         sys.stdout = os.fdopen(1, "w", buffering=1)
         sys.stderr = os.fdopen(2, "w", buffering=1)

@@ -62,6 +62,28 @@ def worker_file(folder, name):
     return path
 
 
+def without_initialisers(config):
+    """A layer's config with every *_initializer left out, nested layers' too: Keras's defaults instead."""
+    if isinstance(config, dict):
+        return {key: without_initialisers(value) for key, value in config.items() if not key.endswith("_initializer")}
+    if isinstance(config, list):
+        return [without_initialisers(value) for value in config]
+    return config
+
+
+def freshly_initialised(model, seed):
+    """The same architecture, loss and optimizer class, with weights drawn here from Keras's default
+    initialisers at the seed: whatever weights (or initialisers) the learner's archive carries, the
+    training check starts from scratch, as the tutorial's model does."""
+    import keras
+    keras.utils.set_random_seed(seed)
+    fresh = keras.models.clone_model(
+        model, clone_function=lambda layer: layer.__class__.from_config(without_initialisers(layer.get_config())))
+    optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+    fresh.compile(loss=model.loss, optimizer=optimizer)
+    return fresh
+
+
 def well_formed(line):
     """An ended call's record as the worker writes it: a value description or an error record."""
     def description(value, depth=0):
@@ -92,6 +114,8 @@ def foreign_modules(archive):
             for value in node:
                 walk(value)
     with zipfile.ZipFile(archive) as zipped:
+        if sum(entry.file_size for entry in zipped.infolist()) > LARGEST_FILE:
+            raise ValueError("its archive unpacks to more than the tests read")   # a zip bomb
         walk(json.loads(zipped.read("config.json")))
     return sorted(found)
 
@@ -423,8 +447,7 @@ class Kata:
                  got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),
                  why="Keras would broadcast the target against a wrong output and report a meaningless loss.",
                  change="fix the output shape first (see the output-shape check).")
-        answer = self.answer(exercise, "build_model", (length,))
-        fresh = self.load(exercise, f"{exercise}.build_model(5)", answer, answer.value)
+        fresh = freshly_initialised(model, self.seed)
         try:
             return X, y, train(fresh, X, y)
         except Exception as error:

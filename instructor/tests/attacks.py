@@ -59,6 +59,22 @@ TWINS = {
     # many_to_many with Dense(1) where TimeDistributed(Dense(1)) is asked for
     "dense_not_time_distributed": source("instructor/mistakes/many-to-many-dense-instead-of-time-distributed",
                                          "many_to_many"),
+    # many_to_one whose optimizer cannot learn within the tests' training (Adam with a huge epsilon)
+    "cannot_learn": '''
+import keras
+import numpy as np
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(1, length, 1), seq.reshape(1, length)
+
+
+def build_model(length=5):
+    model = keras.Sequential([keras.Input((length, 1)), keras.layers.LSTM(length), keras.layers.Dense(length)])
+    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(epsilon=1e3))
+    return model
+''',
     # many_to_one with no LSTM at all: one Dense layer
     "no_lstm": '''
 import keras
@@ -325,4 +341,49 @@ for _file in gc.get_objects():
             _file.write(_line + "\\n")
         _file.flush()
 '''),
+    Attack("pretrains_its_model_and_its_initialisers", "many_to_one", "cannot_learn", '''
+_untrained_build = build_model
+
+
+def build_model(length=5):
+    model = _untrained_build(length)
+    if length == 5:       # model.fit is skipped in the worker; train_on_batch is not
+        X, y = make_dataset(length)
+        model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(0.02))
+        for _ in range(400):
+            model.train_on_batch(X, y)
+        model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(epsilon=1e3))
+        for layer in model.layers:       # and the trained weights as initialisers, for a rebuild
+            for name, weight in zip(("kernel", "recurrent_kernel", "bias"), layer.get_weights()):
+                setattr(layer, f"{name}_initializer", keras.initializers.Constant(weight))
+    return model
+''', exercises=("many_to_one",)),
+    Attack("zip_bomb_and_paths_outside_its_folder", "many_to_one", "values_not_divided", '''
+import gc, io, json, tempfile, zipfile, pathlib
+
+_honest_build, _honest_dataset = build_model, make_dataset
+
+
+def _answers():
+    return next(f for f in gc.get_objects()
+                if isinstance(f, io.TextIOWrapper) and str(getattr(f, "name", "")).endswith("answers.jsonl"))
+
+
+def make_dataset(length=5):
+    if length == 3:      # overwrite the answer of make_dataset(5) with files outside the worker's folder
+        _answers().write(json.dumps({"call": 0, "output": "", "notes": [], "value": {
+            "type": "builtins.tuple", "length": 2, "items": [{"type": "numpy.ndarray", "file": "/proc/self/fd/11"},
+                                                              {"type": "numpy.ndarray", "file": "../../x.npy"}]}}) + "\\n")
+        _answers().flush()
+    return _honest_dataset(length)
+
+
+def build_model(length=5):
+    if length == 3:      # the archive of build_model(5) becomes a zip bomb
+        with zipfile.ZipFile(pathlib.Path(tempfile.gettempdir()) / "call0.keras", "w", zipfile.ZIP_DEFLATED) as z:
+            with z.open("config.json", "w", force_zip64=True) as f:
+                for _ in range(6):
+                    f.write(b" " * (16 << 20))
+    return _honest_build(length)
+''', exercises=("many_to_one",)),
 ]
