@@ -95,7 +95,7 @@ def pytest_configure(config):
     tf.config.experimental.enable_op_determinism()
     tf.random.set_seed(chosen_seed)
     from .worker import run_job
-    server = ForkServer(workers=os.cpu_count() or 2, run=run_job)   # before this process runs any op
+    server = ForkServer(workers=max((os.cpu_count() or 2) - 1, 1), run=run_job)   # a core for this process; forked before it runs any op
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
     config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")])
