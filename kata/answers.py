@@ -22,17 +22,17 @@ from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_s
 from .training import train
 
 MAX_PARAMS_TO_TRAIN = 100_000
+LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
 
 
 @dataclass
 class Answer:
-    """One call's answer as the worker recorded it: a value description or an error record."""
+    """One call's answer as the worker recorded it: its value's description, or the feedback of its error."""
     called: str
     value: dict = None
-    error: dict = None
+    error: Feedback = None
     output: str = ""
-    notes: tuple = ()
-    folder: Path = None
+    folder: Path = None       # where the worker wrote the value's files
 
 
 def describe_value(value):
@@ -47,7 +47,13 @@ def last_line(error):
     return lines[-1] if lines else ""
 
 
-LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
+IMPORT_KINDS = ("missing_file", "missing_function", "syntax", "import")
+
+
+def line_of(record):
+    """The line an error record points at, if it is a line number (the record comes from the worker)."""
+    line = record.get("line")
+    return line if isinstance(line, int) and not isinstance(line, bool) else None
 
 
 def worker_file(folder, name):
@@ -142,8 +148,8 @@ class Kata:
                 continue
             calls = [list(args) for args in exercise.calls(function)]
             self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
-                                 "module": exercise.module, "function": function, "calls": calls,
-                                 "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
+                              "module": exercise.module, "function": function, "calls": calls,
+                              "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
                               "box": self.box_for(self.work / key / "files", len(calls))}
             self.server.submit(self.jobs[key])
 
@@ -207,14 +213,20 @@ class Kata:
 
     # --- error records to feedback -----------------------------------------------------------------
 
+    def file_of(self, record, module):
+        """The learner's file an error record names, if it is one of the graded folder's; else the module's."""
+        file = record.get("file")
+        return file if isinstance(file, str) and file.startswith(self.label) and "\n" not in file else self.path_of(module)
+
     def where(self, record, module):
-        if record.get("file"):
+        """'exercises/x.py line 12 (code)' where the error record points, else the module's file."""
+        if isinstance(record.get("file"), str) and isinstance(record.get("line"), int):
             return f"{record['file']} line {record['line']} ({record.get('code') or ''})"
         return self.path_of(module)
 
     def import_feedback(self, exercise, function, shown, record):
         module, kind = exercise.module, record.get("kind")
-        cause = f"{exercise.name}.{function}.{kind}"
+        cause = f"{exercise.name}.{function}.{kind if kind in IMPORT_KINDS else 'import'}"
         if kind == "missing_file":
             return Feedback(cause, f"missing file: {self.path_of(module)} - create it with the functions "
                                    f"the exercise asks for (see exercises/{module}.py).", kind=BROKEN_FILE)
@@ -227,20 +239,20 @@ class Kata:
         if kind == "syntax":
             return Feedback(cause, f"{self.path_of(module)} line {record.get('line')}: SyntaxError: "
                                    f"{record.get('message')}\n    {record.get('code') or ''}",
-                            kind=BROKEN_FILE, file=self.path_of(module), line=record.get("line"))
+                            kind=BROKEN_FILE, file=self.path_of(module), line=line_of(record))
         if record.get("type") == "SystemExit":
             return Feedback(f"{exercise.name}.{function}.exit_at_import",
                             f"{self.where(record, module)}: sys.exit() while importing ({record.get('message')}).\n"
                             "  The tests import this file, so code at its top level must not end the program: "
-                            "remove the exit.", kind=BROKEN_FILE, file=record.get("file"), line=record.get("line"))
+                            "remove the exit.", kind=BROKEN_FILE, file=self.path_of(module), line=line_of(record))
         message = str(record.get("message"))
         return Feedback(cause, f"{self.where(record, module)}: {record.get('type')} while importing: {message}"
-                        + keras_advice(message, exercise.name), kind=BROKEN_FILE, file=record.get("file") or self.path_of(module),
-                        line=record.get("line"))
+                        + keras_advice(message, exercise.name), kind=BROKEN_FILE, file=self.file_of(record, module),
+                        line=line_of(record))
 
     def call_feedback(self, exercise, function, shown, record):
         module, kind, name = exercise.module, record.get("kind"), record.get("type")
-        file, line = record.get("file") or self.path_of(module), record.get("line")
+        file, line = self.file_of(record, module), line_of(record)
         if kind == "not_started":
             return Feedback(f"{exercise.name}.{function}.not_started", f"not started: {self.path_of(module)} {function}() - "
                             "see the TODO in its docstring", kind=NOT_STARTED, file=file, line=line)
