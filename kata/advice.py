@@ -154,6 +154,16 @@ def keras_advice(message, exercise=None):
     return f"\n  what it means: {advice[0]}" if advice else ""
 
 
+# --- tips: what the worker noticed while calling the learner's functions -----------------------
+
+TIPS = {   # by the note the worker records
+    "input_shape": "You pass input_shape= to a layer. That works, but Keras 3 prefers "
+                   "keras.Input(shape=(timesteps, features)) as the first layer.",
+    "fit": "build_model calls model.fit(...): the tests train the model themselves, so that call was "
+           "skipped. Return the compiled model untrained; you can delete the fit.",
+}
+
+
 # --- training -----------------------------------------------------------------------------------
 
 CANNOT_REACH = {

@@ -36,9 +36,8 @@ class Answer:
 
 
 def describe_value(value):
-    """'None' or 'a numpy.ndarray': how a message names what came back (a value, or its description)."""
-    kind = value["type"] if isinstance(value, dict) else f"{type(value).__module__}.{type(value).__name__}"
-    return "None" if kind == "builtins.NoneType" or value is None else f"a {kind}"
+    """'None' or 'a numpy.ndarray': how a message names what came back, from the worker's description."""
+    return "None" if value["type"] == "builtins.NoneType" else f"a {value['type']}"
 
 
 def last_line(error):

@@ -4,8 +4,8 @@ deadlock the child (its thread pools exist); the server never runs one, so the g
 models freely while the server goes on forking workers that build and save theirs.
 
 The grader sends jobs as JSON lines; the server runs up to `workers` at once, each in a session of
-its own, stops one whose calls stop making progress for `time_limit` seconds (SIGKILL to its process
-group), and answers each job with one JSON line: exit code or signal, timed out or not, seconds.
+its own, stops one whose calls stop making progress for `time_limit` seconds (SIGTERM, then SIGKILL
+to its process group), and answers each job with one JSON line: exit code or signal, timed out or not, seconds.
 When the grader closes its end, or dies (the kernel closes it then), the server kills every worker
 and exits.
 """

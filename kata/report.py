@@ -5,6 +5,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from .advice import TIPS
 from .feedback import Failed
 from .hints import asked_hints, first_hint_for, hints
 from .registry import ORDER, rank
@@ -180,14 +181,6 @@ def next_step(name, statuses, label):
     if statuses <= {"not started"}:
         return f"open {label}{name}.py and read its docstring."
     return "read its first failure above, change one thing, run again."
-
-
-TIPS = {
-    "input_shape": "You pass input_shape= to a layer. That works, but Keras 3 prefers "
-                   "keras.Input(shape=(timesteps, features)) as the first layer.",
-    "fit": "build_model calls model.fit(...): the tests train the model themselves, so that call was "
-           "skipped. Return the compiled model untrained; you can delete the fit.",
-}
 
 
 def remembered_progress(path, table, outcomes):
