@@ -31,8 +31,11 @@ def requirements_hash():
 def set_up():
     if STAMP.is_file() and STAMP.read_text() == requirements_hash():
         return
-    print("Setting up .venv with TensorFlow (once; a few minutes on a slow connection)...", flush=True)
-    venv.create(VENV, with_pip=True)
+    if PYTHON.exists():     # requirements.txt changed: update in place (.venv may be the Python running this)
+        print("Updating .venv: requirements.txt has changed...", flush=True)
+    else:
+        print("Setting up .venv with TensorFlow (once; a few minutes on a slow connection)...", flush=True)
+        venv.create(VENV, with_pip=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                     "-r", ROOT / "requirements.txt"], check=True)
     STAMP.write_text(requirements_hash())

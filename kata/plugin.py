@@ -3,6 +3,8 @@ code in workers, hand the checks their answers, turn failures into plain sentenc
 run with a progress table. This process never imports or calls the learner's code.
 """
 import argparse
+import atexit
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -30,6 +32,9 @@ BOXES = {   # --sandbox: what the learner's code may touch (kata/sandbox.py enfo
     "class": {**LIMITS, "readable": []},     # reads only the graded folder and Python: for the gradebook
     "off": None,                             # for debugging the kata itself: nothing is enforced
 }
+# Python's last garbage collections at exit walk every TensorFlow object: 0.6-0.7 s of a learner's
+# few-second run. Frozen objects are skipped; files and output are still flushed and closed.
+atexit.register(gc.freeze)
 KATA = pytest.StashKey()
 OUTCOMES = pytest.StashKey()
 

@@ -138,6 +138,25 @@ def test_run_py_reads_paths_from_the_callers_folder():
     assert pytest_args(["--impl", "/tmp"], here) == ["--impl", "/tmp"]
 
 
+def test_run_py_updates_an_existing_venv_in_place_when_requirements_change(tmp_path, monkeypatch):
+    """Recreating .venv over itself fails ('Text file busy') when .venv's Python runs run.py."""
+    import run
+    python, made, installed = tmp_path / "bin" / "python", [], []
+    monkeypatch.setattr(run, "STAMP", tmp_path / "requirements.sha256")
+    monkeypatch.setattr(run, "PYTHON", python)
+    monkeypatch.setattr(run.venv, "create", lambda *a, **k: made.append(a))
+    monkeypatch.setattr(run.subprocess, "run", lambda command, **k: installed.append(command))
+    run.set_up()                                    # no .venv yet: created, then installed
+    assert len(made) == 1 and len(installed) == 1
+    run.set_up()                                    # stamp matches: nothing to do
+    assert len(made) == 1 and len(installed) == 1
+    python.parent.mkdir()
+    python.touch()
+    run.STAMP.write_text("an older requirements.txt")
+    run.set_up()                                    # .venv exists, requirements changed: installed, not recreated
+    assert len(made) == 1 and len(installed) == 2 and run.STAMP.read_text() == run.requirements_hash()
+
+
 def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
     (tmp_path / "impl").mkdir()
     shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
