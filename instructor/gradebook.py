@@ -296,6 +296,8 @@ def run_grading(kata, results, log, options):
     limit = options.max_output_mb * 2**20
     arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
                  "--grade", "--sandbox=class"]
+    if options.training_cache:     # outside every box: only the grading processes read and write it
+        arguments.append(f"--training-cache={options.training_cache}")
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
     env = {**grading_env(), "TMPDIR": str(kata.parent)}   # its workers' folders go where the gradebook cleans up
     with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
@@ -543,9 +545,11 @@ def grade_all(submissions, out, options):
     """Grade every student folder in parallel; results/<student>.json and grades.csv as each finishes."""
     (out / "results").mkdir(parents=True, exist_ok=True)
     folders = student_folders(submissions, out)
-    with tempfile.TemporaryDirectory(prefix="kata-graded-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kata-graded-") as tmp, \
+            tempfile.TemporaryDirectory(prefix="kata-training-cache-") as cache:
         graded = snapshot(Path(tmp))
         trusted = fingerprint(graded)
+        options.training_cache = None if options.no_training_cache else cache
         write_json(out / "fingerprint.json", trusted)
         write_csv(out / "grades.csv", [])
         if not folders:
@@ -589,6 +593,9 @@ def parse(argv):
     parser.add_argument("--seed", type=int, default=0, help="--kata-seed for every submission (default 0)")
     parser.add_argument("--max-output-mb", type=int, default=64,
                         help="largest file a submission may write, its captured output included (default 64)")
+    parser.add_argument("--no-training-cache", action="store_true",
+                        help="train every student's models afresh, even where a classmate's were the same model "
+                             "(by default the gradebook trains each distinct model once: kata/training_cache.py)")
     options = parser.parse_args(argv)
     check(options, parser.error)
     return options

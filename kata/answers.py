@@ -19,7 +19,9 @@ from pathlib import Path
 
 from .advice import keras_advice
 from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_shape, fail, shape_text
+from .registry import TUTORIAL
 from .training import train
+from .training_cache import key_of
 
 MAX_PARAMS_TO_TRAIN = 100_000
 LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
@@ -89,6 +91,22 @@ def freshly_initialised(model, seed):
     return fresh
 
 
+def structure_of(archive):
+    """The model a .keras archive's config describes, built without its weights or compile settings,
+    in safe mode; None if it is not a model that can be built so (the caller then loads it whole)."""
+    import keras
+    with zipfile.ZipFile(archive) as zipped:
+        config = json.loads(zipped.read("config.json"))
+    if not isinstance(config, dict):
+        return None
+    config.pop("compile_config", None)
+    try:
+        model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    except Exception:
+        return None
+    return model if isinstance(model, keras.Model) else None
+
+
 def well_formed(line):
     """An ended call's record as the worker writes it: a value description or an error record."""
     def description(value, depth=0):
@@ -128,9 +146,10 @@ def foreign_modules(archive):
 class Kata:
     """The learner's answers for one run: jobs sent to the fork server at the start, read on demand."""
 
-    def __init__(self, folder, label, seed, server, time_limit, box=None):
+    def __init__(self, folder, label, seed, server, time_limit, box=None, training_cache=None):
         self.folder, self.label, self.seed = Path(folder).resolve(), label.rstrip("/") + "/", seed
         self.server, self.time_limit = server, time_limit
+        self.training_cache = training_cache   # a TrainingCache shared by a gradebook's runs, or None
         self.box = box     # the sandbox's settings for every worker (kata/sandbox.py's Box, less its folder)
         self.work = Path(tempfile.mkdtemp(prefix="kata-answers-"))
         self.jobs, self.cache, self.tables_shown, self.tips = {}, {}, set(), set()
@@ -377,10 +396,11 @@ class Kata:
                  why="the tests inspect and train the model that build_model returns.",
                  change="end the function with: return model" if value.get("type") == "builtins.NoneType"
                  else "return the model itself, not its summary, history or layers.")
-        return self.load(exercise, called, answer, value)
+        return self.load(exercise, called, answer, value, whole=length == TUTORIAL)
 
-    def load(self, exercise, called, answer, value):
-        """The model from its archive, in safe mode, made only of Keras's own classes."""
+    def load(self, exercise, called, answer, value, whole=True):
+        """The model from its archive, in safe mode, made only of Keras's own classes. Not whole: its
+        layers only, for the checks at other lengths that read shapes and counts (a fifth of the time)."""
         import keras
         problem = None
         if value.get("params"):
@@ -399,7 +419,9 @@ class Kata:
                 problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
         if problem is None:
             try:
-                return keras.saving.load_model(worker_file(answer.folder, value["file"]), safe_mode=True)
+                path = worker_file(answer.folder, value["file"])
+                model = None if whole else structure_of(path)
+                return model if model is not None else keras.saving.load_model(path, safe_mode=True)
             except Exception as error:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
         fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",
@@ -466,9 +488,16 @@ class Kata:
                  got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),
                  why="Keras would broadcast the target against a wrong output and report a meaningless loss.",
                  change="fix the output shape first (see the output-shape check).")
+        key = self.training_key(model, X, y)
+        cached = self.training_cache.get(key, y.shape) if key else None
+        if cached is not None:
+            return X, y, cached
         fresh = freshly_initialised(model, self.seed)
         try:
-            return X, y, train(fresh, X, y)
+            predicted = train(fresh, X, y)
+            if key:
+                self.training_cache.put(key, predicted)
+            return X, y, predicted
         except Exception as error:
             fail(f"{exercise.name}.training_failed", f"training {exercise}.build_model(5) on the canonical data failed.",
                  got=f"{type(error).__name__}: {last_line(error)}",
@@ -476,6 +505,17 @@ class Kata:
                           f"{shape_text(X.shape)} against y of shape {shape_text(y.shape)}",
                  why="the tests train your model on the tutorial's data with your loss and optimizer.",
                  change="check the loss, the optimizer and the layers (the other checks show which).")
+
+    def training_key(self, model, X, y):
+        """The model's entry in the training cache (kata/training_cache.py); None without a cache."""
+        import keras
+        if self.training_cache is None:
+            return None
+        try:
+            serialised = without_initialisers(keras.saving.serialize_keras_object(model))
+        except Exception:
+            return None
+        return key_of(serialised, X, y, self.seed)
 
     def count(self, function, units, input_dim):
         """The learner's parameters.function(units, input_dim) as its value description."""

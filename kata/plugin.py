@@ -18,6 +18,7 @@ from .forkserver import ForkServer
 from .registry import BY_NAME
 from .report import CATEGORIES
 from .results import FINGERPRINT_VARIABLE, ResultsWriter
+from .training_cache import TrainingCache
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SEED = 0
@@ -72,6 +73,9 @@ def pytest_addoption(parser):
                     help="local (default): the learner's code writes only its own temporary folder, with no "
                          "network and no other processes in sight; class: it also reads only the graded "
                          "folder and Python (the gradebook); off: nothing enforced")
+    group.addoption("--training-cache", metavar="FOLDER",
+                    help="keep trained models' predictions in FOLDER for later runs to reuse (the gradebook "
+                         "shares one across a class); only the grader reads it, never the learner's code")
     group.addoption("--time-limit", metavar="SECONDS",
                     help=f"seconds one call of the learner's code may run (default {LEARNER_TIME_LIMIT}, "
                          f"or {GRADING_TIME_LIMIT} with --grade)")
@@ -103,7 +107,9 @@ def pytest_configure(config):
     server = ForkServer(workers=max((os.cpu_count() or 2) - 1, 1), run=run_job)   # a core for this process; forked before it runs any op
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
-    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")])
+    cache = config.getoption("--training-cache")
+    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")],
+                              TrainingCache(cache) if cache else None)
     config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
     if config.getoption("--results-json") or config.getoption("--grade"):

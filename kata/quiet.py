@@ -70,6 +70,7 @@ def import_tensorflow():
     a process that has run a TensorFlow op must not fork (see kata/forkserver.py)."""
     with stderr_descriptor_silenced():
         import keras
+        import numpy.random   # noqa: F401  every worker's first set_random_seed imports it: once here instead
         import tensorflow as tf
         # One thread: these models are tiny, so it is faster, and with several threads the order
         # of float sums (and so the last digits of a prediction) can vary from run to run.

@@ -83,6 +83,17 @@ for _place in _places:
     except OSError:
         pass
 '''
+POISONS_THE_TRAINING_CACHE = '''
+import pathlib
+import numpy as np
+_mine = pathlib.Path(__file__).resolve()
+for _place in {_mine.parents[2], _mine.parents[3], pathlib.Path("/tmp")}:
+    try:
+        for _entry in _place.glob("kata-training-cache-*/*.npy"):   # a classmate's trained model: now all zeros
+            np.save(_entry, np.zeros_like(np.load(_entry)))
+    except (OSError, ValueError):
+        pass
+'''
 SLEEPS_AT_IMPORT = "import time\ntime.sleep(60)\n"
 ALWAYS_PASSES = '''"""Edited by the student: every training check passes."""
 
@@ -183,6 +194,11 @@ def reads_solutions(into, name="reads_solutions"):
 def spoils_classmates(into, name="spoils_classmates"):
     """A solved one_to_one whose many_to_one overwrites the classmates' one_to_one.py."""
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=SPOILS_CLASSMATES)
+
+
+def poisons_the_training_cache(into, name="poisons_the_training_cache"):
+    """A solved one_to_one whose many_to_one writes zeros over the gradebook's trained predictions."""
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=POISONS_THE_TRAINING_CACHE)
 
 
 def sleeps_at_import(into, name="sleeps_at_import"):

@@ -196,7 +196,7 @@ HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.termina
            submissions.kills_its_group, submissions.leaves_processes, submissions.writes_its_own_results,
            submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
            submissions.is_a_link_to_another_student, submissions.reads_solutions, submissions.spoils_classmates,
-           submissions.half_done]
+           submissions.poisons_the_training_cache, submissions.half_done]
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +252,7 @@ def test_no_honest_row_changes_because_of_a_classmate(hostile, tmp_path):
         mine = {key: value for key, value in beside[student].items()}
         assert mine == rows[student], (student, mine, rows[student], output)
     assert beside["spoils_classmates"]["one_to_one"] == "40"     # its own honest work still counts
+    assert beside["poisons_the_training_cache"]["one_to_one"] == "40"
 
 
 @SLOW
