@@ -6,7 +6,12 @@ BEFORE, checked out in a temporary worktree), on the same class in the same run.
 The class: the solutions under several names (honest, complete work) and folders from the mistakes
 catalogue (partial work). Prints the wall time of each gradebook, the seconds per submission per
 core (wall x jobs / students), and the mean seconds an honest submission took on its core (each of
-the --jobs gradings runs beside the others, one a core).
+the --jobs gradings runs beside the others, one a core), with the slowest.
+
+"now" trains each distinct model once for the class (kata/training_cache.py): the honest students
+here hand in the same solutions, as much of a real class does, so all but the first are spared the
+training. "now, no training cache" trains every student's models afresh: the figure for a class in
+which no two models are alike.
 """
 import argparse
 import csv
@@ -33,10 +38,10 @@ def make_class(into, students):
     return honest
 
 
-def grade(checkout, submissions, out, jobs):
+def grade(checkout, submissions, out, jobs, *options):
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "instructor.gradebook", str(submissions), "--out", str(out),
-                           "--jobs", str(jobs), "--timeout", "120"], cwd=checkout, capture_output=True, text=True)
+                           "--jobs", str(jobs), "--timeout", "120", *options], cwd=checkout, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"the gradebook in {checkout} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -60,14 +65,17 @@ def main():
         before = tmp / "before"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(before), options.before], cwd=ROOT, check=True)
         try:
-            for name, checkout in (("now", ROOT), (f"before ({options.before})", before)):
-                wall, rows = grade(checkout, tmp / "class", tmp / f"out-{checkout.name}", options.jobs)
+            runs = (("now", ROOT, ()), ("now, no training cache", ROOT, ("--no-training-cache",)),
+                    (f"before ({options.before})", before, ()))
+            for i, (name, checkout, extra) in enumerate(runs):
+                wall, rows = grade(checkout, tmp / "class", tmp / f"out-{i}", options.jobs, *extra)
                 solved = [row for row in rows if row["student"].startswith("solved_")]
                 passed = sum(row["status"] == "pass" for row in solved)
-                each = statistics.mean(row["seconds"] for row in solved)
-                print(f"{name:<20} {len(rows)} students in {wall:6.1f} s on {options.jobs} jobs: "
+                seconds = [row["seconds"] for row in solved]
+                print(f"{name:<24} {len(rows)} students in {wall:6.1f} s on {options.jobs} jobs: "
                       f"{wall * options.jobs / len(rows):4.1f} s per submission per core; an honest one "
-                      f"{each:4.1f} s on its core ({passed} of {honest} pass)", flush=True)
+                      f"{statistics.mean(seconds):4.1f} s on its core, the slowest {max(seconds):4.1f} s "
+                      f"({passed} of {honest} pass)", flush=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT)
 

@@ -5,6 +5,10 @@
 Starts `python -m kata.watch --impl=<a copy of exercises/>` with its output on a pipe,
 waits until it is watching, then saves solutions/many_to_many.py into the copy REPEAT times and
 times each save to the line that ends the round's report (`34 passed in ...`). Prints the median.
+
+Each save gives the LSTM a new name, so every save is a model the watcher has not trained yet:
+the rounds share a training cache, and the same model saved again would not be trained again.
+The figure for such a save (an edit that leaves the model as it was) is printed beside it.
 """
 import os
 import shutil
@@ -32,7 +36,15 @@ def read_until(process, words, timeout=120):
     sys.exit(f"the watcher never printed {words!r}")
 
 
-def save_to_verdict(python=sys.executable, repeat=REPEAT):
+def saved_text(i, new_model):
+    """The solution, as a new model (its LSTM named after the save) or as the same one edited."""
+    text = (ROOT / "solutions" / f"{EXERCISE}.py").read_text()
+    if new_model:
+        return text.replace("return_sequences=True),", f"return_sequences=True, name='lstm_{i}'),", 1)
+    return text + f"\n# save {i}\n"
+
+
+def save_to_verdict(python=sys.executable, repeat=REPEAT, new_model=True):
     """[seconds from each save to its verdict]."""
     folder = Path(tempfile.mkdtemp(prefix="kata-bench-"))
     impl = folder / "impl"
@@ -43,9 +55,14 @@ def save_to_verdict(python=sys.executable, repeat=REPEAT):
     try:
         read_until(process, "watching")
         times = []
-        for _ in range(repeat):
+        if not new_model:      # the model the saves keep, trained once before they are timed
+            (impl / f"{EXERCISE}.py").write_text(saved_text(0, new_model))
+            read_until(process, "34 passed")
+            read_until(process, "watching")
+        for i in range(repeat):
+            text = saved_text(i + 1, new_model)
             saved = time.perf_counter()
-            shutil.copy(ROOT / "solutions" / f"{EXERCISE}.py", impl / f"{EXERCISE}.py")
+            (impl / f"{EXERCISE}.py").write_text(text)
             times.append(read_until(process, "34 passed") - saved)
             read_until(process, "watching")
         return times
@@ -56,9 +73,10 @@ def save_to_verdict(python=sys.executable, repeat=REPEAT):
 
 
 def main():
-    times = save_to_verdict()
-    print(f"watch mode, save to verdict ({EXERCISE}, {len(times)} saves): median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f})")
+    for new_model, what in ((True, "a new model each save"), (False, "the same model, edited")):
+        times = save_to_verdict(new_model=new_model)
+        print(f"watch mode, save to verdict ({EXERCISE}, {what}, {len(times)} saves): median "
+              f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ for WSL, network drives and other places where file-system events do not arrive.
 import contextlib
 import os
 import queue
+import shutil
 import signal
 import sys
 import tempfile
@@ -44,11 +45,15 @@ def is_test_path(arg):
 
 def round_args(args, saved, progress):
     """pytest's arguments for a round: the user's, and after a save only the saved module's tests.
-    A bare --hints reveals one more hint: asked once, it applies to the first round only."""
+    A bare --hints reveals one more hint: asked once, it applies to the first round only. The rounds
+    share a training cache in the watcher's own temporary folder: a save that leaves a model as it
+    was (a fix to make_dataset, say) does not train it again."""
     test_file = ROOT / "tests" / f"test_{Path(saved).stem}.py" if saved else None
     options = [a for a in args if not is_test_path(a)]
     if saved:
         options = [a for a in options if a not in ("--hints", "--hints=more")]
+    if not any(a.startswith("--training-cache") for a in options):
+        options.append(f"--training-cache={progress.parent / 'training-cache'}")
     paths = [str(test_file.relative_to(ROOT))] if test_file and test_file.is_file() else [a for a in args if is_test_path(a)]
     return options + [f"--kata-progress={progress}"] + paths
 
@@ -191,8 +196,7 @@ def watch(args, poll=False):
     finally:
         if observer is not None:
             observer.stop()
-        progress.unlink(missing_ok=True)
-        progress.parent.rmdir()
+        shutil.rmtree(progress.parent, ignore_errors=True)
 
 
 def main(argv):
