@@ -91,20 +91,17 @@ def freshly_initialised(model, seed):
     return fresh
 
 
-def structure_of(archive):
-    """The model a .keras archive's config describes, built without its weights or compile settings,
-    in safe mode; None if it is not a model that can be built so (the caller then loads it whole)."""
+def structure_of(config):
+    """The model a config describes, built in safe mode without weights or compile settings: its
+    layers, shapes and parameter counts, which is all the checks at other lengths read."""
     import keras
-    with zipfile.ZipFile(archive) as zipped:
-        config = json.loads(zipped.read("config.json"))
     if not isinstance(config, dict):
-        return None
-    config.pop("compile_config", None)
-    try:
-        model = keras.saving.deserialize_keras_object(config, safe_mode=True)
-    except Exception:
-        return None
-    return model if isinstance(model, keras.Model) else None
+        raise ValueError("its config is not a model's")
+    model = keras.saving.deserialize_keras_object({k: v for k, v in config.items() if k != "compile_config"},
+                                                  safe_mode=True)
+    if not isinstance(model, keras.Model):
+        raise ValueError("its config is not a model's")
+    return model
 
 
 def well_formed(line):
@@ -122,8 +119,19 @@ def well_formed(line):
     return description(line.get("value"))
 
 
-def foreign_modules(archive):
-    """The modules outside Keras that a .keras archive's config names (custom classes, functions)."""
+def model_config(path):
+    """The config a worker wrote for a model: a .keras archive's config.json (the archive bounded
+    against zip bombs) or, for a model needed for its layers only, a config file of its own."""
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    with zipfile.ZipFile(path) as zipped:
+        if sum(entry.file_size for entry in zipped.infolist()) > LARGEST_FILE:
+            raise ValueError("its archive unpacks to more than the tests read")   # a zip bomb
+        return json.loads(zipped.read("config.json"))
+
+
+def foreign_modules(config):
+    """The modules outside Keras that a model's config names (custom classes, functions)."""
     found = set()
 
     def walk(node):
@@ -136,10 +144,7 @@ def foreign_modules(archive):
         elif isinstance(node, list):
             for value in node:
                 walk(value)
-    with zipfile.ZipFile(archive) as zipped:
-        if sum(entry.file_size for entry in zipped.infolist()) > LARGEST_FILE:
-            raise ValueError("its archive unpacks to more than the tests read")   # a zip bomb
-        walk(json.loads(zipped.read("config.json")))
+    walk(config)
     return sorted(found)
 
 
@@ -167,6 +172,7 @@ class Kata:
             calls = [list(args) for args in exercise.calls(function)]
             self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
                               "module": exercise.module, "function": function, "calls": calls,
+                              "whole_calls": [[TUTORIAL]],     # a model from another call: its config only
                               "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
                               "box": self.box_for(self.work / key / "files", len(calls))}
             self.server.submit(self.jobs[key])
@@ -399,29 +405,31 @@ class Kata:
         return self.load(exercise, called, answer, value, whole=length == TUTORIAL)
 
     def load(self, exercise, called, answer, value, whole=True):
-        """The model from its archive, in safe mode, made only of Keras's own classes. Not whole: its
-        layers only, for the checks at other lengths that read shapes and counts (a fifth of the time)."""
+        """The model in safe mode, made only of Keras's own classes: from its archive, or, not whole,
+        from its config alone (the checks at other lengths read shapes and counts, not weights)."""
         import keras
-        problem = None
+        problem, name = None, value.get("file") or value.get("config")
         if value.get("params"):
             fail(f"{exercise.name}.too_large_to_load", f"{called} has {value['params']:,} parameters; not training it.",
                  got=f"{value['params']:,} parameters", expected=f"{exercise.params(5)} parameters at length 5",
                  why="the tutorial's model is tiny; one this large would take minutes to save, load and train.",
                  change="fix the layer sizes: LSTM(length) and the output layer the exercise names.")
-        if value.get("save_error") or not value.get("file"):
+        if value.get("save_error") or not isinstance(name, str):
             problem = f"Keras could not save it ({value.get('save_error')})"
         else:
             try:
-                foreign = foreign_modules(worker_file(answer.folder, value["file"]))
+                path = worker_file(answer.folder, name)
+                config = model_config(path)
+                foreign = foreign_modules(config)
             except (OSError, KeyError, ValueError, zipfile.BadZipFile):
                 foreign, problem = [], "its file is not a Keras archive"
             if foreign:
                 problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
         if problem is None:
             try:
-                path = worker_file(answer.folder, value["file"])
-                model = None if whole else structure_of(path)
-                return model if model is not None else keras.saving.load_model(path, safe_mode=True)
+                if whole and path.suffix != ".json":
+                    return keras.saving.load_model(path, safe_mode=True)
+                return structure_of(config)
             except Exception as error:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
         fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",

@@ -54,8 +54,9 @@ def type_name(value):
     return f"{type(value).__module__}.{type(value).__name__}"
 
 
-def describe(value, folder, stem, depth=0):
-    """The value as data: numbers as themselves, arrays and models saved to files, the rest by type."""
+def describe(value, folder, stem, depth=0, whole=True):
+    """The value as data: numbers as themselves, arrays and models saved to files, the rest by type.
+    A model is saved whole (a .keras archive), or, not whole, as its config alone (a .json file)."""
     import keras
     import numpy as np
     if isinstance(value, bool) or value is None:
@@ -76,13 +77,18 @@ def describe(value, folder, stem, depth=0):
         if params and params > LARGEST_MODEL:         # its weights would take minutes to save and load
             return {"type": "keras.Model", "class": type_name(value), "params": int(params)}
         try:
-            value.save(Path(folder) / f"{stem}.keras")
+            if whole:
+                value.save(Path(folder) / f"{stem}.keras")
+            else:
+                (Path(folder) / f"{stem}.json").write_text(json.dumps(keras.saving.serialize_keras_object(value)))
         except Exception as error:
             return {"type": "keras.Model", "class": type_name(value),
                     "save_error": f"{type(error).__name__}: {error}"[:MESSAGE_CAP]}
+        if not whole:
+            return {"type": "keras.Model", "class": type_name(value), "config": f"{stem}.json"}
         return {"type": "keras.Model", "class": type_name(value), "file": f"{stem}.keras"}
     if isinstance(value, (tuple, list)) and depth == 0:
-        return {"type": type_name(value), "items": [describe(item, folder, f"{stem}_{i}", 1)
+        return {"type": type_name(value), "items": [describe(item, folder, f"{stem}_{i}", 1, whole)
                                                      for i, item in enumerate(value[:8])], "length": len(value)}
     return {"type": type_name(value), "repr": repr(value)[:200] if isinstance(value, (str, float)) else None}
 
@@ -153,7 +159,8 @@ def run_job(job, answers):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     value = function(*args)
-                result = {"value": describe(value, out, f"call{i}")}
+                whole = job.get("whole_calls") is None or args in job["whole_calls"]
+                result = {"value": describe(value, out, f"call{i}", whole=whole)}
             except NotImplementedError as error:
                 result = {"error": error_record(error, "not_started", folder, label)}
             except BaseException as error:    # sys.exit() in a call is the learner's, not the kata's
