@@ -158,6 +158,7 @@ class Kata:
         self.box = box     # the sandbox's settings for every worker (kata/sandbox.py's Box, less its folder)
         self.work = Path(tempfile.mkdtemp(prefix="kata-answers-"))
         self.jobs, self.cache, self.tables_shown, self.tips = {}, {}, set(), set()
+        self.configs = {}        # exercise -> the config of its whole model's archive (build_model(5))
         self.consulted = []      # the answers the current check read: their output goes with it
         self.echo = False        # with pytest -s: show what each call printed as its answer arrives
 
@@ -428,7 +429,9 @@ class Kata:
         if problem is None:
             try:
                 if whole and path.suffix != ".json":
-                    return keras.saving.load_model(path, safe_mode=True)
+                    model = keras.saving.load_model(path, safe_mode=True)
+                    self.configs[exercise.name] = config     # all that decides its training
+                    return model
                 return structure_of(config)
             except Exception as error:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
@@ -496,7 +499,7 @@ class Kata:
                  got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),
                  why="Keras would broadcast the target against a wrong output and report a meaningless loss.",
                  change="fix the output shape first (see the output-shape check).")
-        key = self.training_key(model, X, y)
+        key = self.training_key(exercise, X, y)
         cached = self.training_cache.get(key, y.shape) if key else None
         if cached is not None:
             return X, y, cached
@@ -514,16 +517,12 @@ class Kata:
                  why="the tests train your model on the tutorial's data with your loss and optimizer.",
                  change="check the loss, the optimizer and the layers (the other checks show which).")
 
-    def training_key(self, model, X, y):
-        """The model's entry in the training cache (kata/training_cache.py); None without a cache."""
-        import keras
-        if self.training_cache is None:
-            return None
-        try:
-            serialised = without_initialisers(keras.saving.serialize_keras_object(model))
-        except Exception:
-            return None
-        return key_of(serialised, X, y, self.seed)
+    def training_key(self, exercise, X, y):
+        """The model's entry in the training cache (kata/training_cache.py): from the config its
+        archive held, as the worker wrote it, less the initialisers that training replaces (they
+        also hold object ids that differ from process to process); None without a cache."""
+        config = self.configs.get(exercise.name)
+        return key_of(without_initialisers(config), X, y, self.seed) if self.training_cache and config else None
 
     def count(self, function, units, input_dim):
         """The learner's parameters.function(units, input_dim) as its value description."""
