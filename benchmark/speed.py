@@ -41,7 +41,8 @@ def main():
     print(f"whole graded suite on solutions/, six exercises:    {suite:6.1f} s wall")
     print(f"the three tutorial exercises' tests:                 {core:6.1f} s wall")
     print(f"one exercise (tests/test_many_to_many.py):           {one:6.1f} s wall")
-    print(f"watch mode, save to verdict (many_to_many):   {watched:6.1f} s wall (median of 5; benchmark/watch.py)")
+    print(f"watch mode, save to verdict (many_to_many):   {watched:6.1f} s wall (median of 5 saves, each a new model; "
+          "benchmark/watch.py)")
     print(f"tutorial recipes (benchmark/tutorial_recipes.py):    {tutorial:6.1f} s wall")
     print(f"ratio tutorial recipes / whole suite:       {tutorial / suite:5.1f}x")
     print(f"ratio tutorial recipes / three exercises:   {tutorial / core:5.1f}x")
