@@ -56,11 +56,13 @@ MAX_COPY_FILES = 5000            # ... and its files, folders and links
 MAX_RESULTS_BYTES = 16 * 2**20   # a results file is some kB; beyond this it is not one
 LOG_TAIL = 1500   # characters of a failed run's output kept as its reason
 MALFORMED = "the results file is malformed"
+GRADER_MEMORY = 4 * 2**30        # bytes of data a grading process may map: the grader needs under 1 GB
 # The grading process leads its own session: it limits the size of every file written, then runs
 # pytest as its child, so the learner's code (run by pytest) has it, not the gradebook, as parent.
 BOOTSTRAP = ("import os, resource, signal, subprocess, sys\n"
              "limit = int(sys.argv[1])\n"
              "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))\n"
+             f"resource.setrlimit(resource.RLIMIT_DATA, ({GRADER_MEMORY}, {GRADER_MEMORY}))\n"
              "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
              "code = subprocess.call([sys.executable, '-m', 'pytest', *sys.argv[2:]])\n"
              "if code < 0:   # pytest died of a signal: die of the same one\n"
@@ -302,6 +304,7 @@ def run_grading(kata, results, log, options):
     env = {**grading_env(), "TMPDIR": str(kata.parent)}   # its workers' folders go where the gradebook cleans up
     with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
         job = {"id": str(kata), "kata": str(kata), "args": arguments, "log": str(log), "limit": limit,
+               "memory": GRADER_MEMORY,
                "env": {name: env[name] for name in (*GRADING_ENV, "TMPDIR")}}
         child = start_grading_process(command, kata, output, env, job)
         try:

@@ -42,6 +42,7 @@ def grade(job):
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
             signal.signal(number, signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_FSIZE, (job["limit"], job["limit"]))
+        resource.setrlimit(resource.RLIMIT_DATA, (job["memory"], job["memory"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         null = os.open(os.devnull, os.O_RDONLY)

@@ -7,6 +7,8 @@ function, a stub, an exception with the learner's file and line, an exit, a cras
 model that cannot be loaded in safe mode. Answers are read once and cached for the session, so each
 model is loaded once per (exercise, length) and trained once per exercise.
 """
+import contextlib
+import copy
 import json
 import linecache
 import os
@@ -24,7 +26,9 @@ from .training import train
 from .training_cache import key_of
 
 MAX_PARAMS_TO_TRAIN = 100_000
+MAX_PARAMS_TO_BUILD = 1_000_000     # the worker says so of a model this large; a forged config is counted here
 LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
+FUNCTION_MODULES = ("activations", "losses", "metrics")   # where a model's config may name a Keras function
 
 
 @dataclass
@@ -91,14 +95,19 @@ def freshly_initialised(model, seed):
     return fresh
 
 
+def without_compile_config(config):
+    """A deep copy of a model's config less its compile settings (Keras pops keys from the config
+    it deserialises, nested ones too: the caller's stays whole)."""
+    return copy.deepcopy({key: value for key, value in config.items() if key != "compile_config"})
+
+
 def structure_of(config):
     """The model a config describes, built in safe mode without weights or compile settings: its
     layers, shapes and parameter counts, which is all the checks at other lengths read."""
     import keras
     if not isinstance(config, dict):
         raise ValueError("its config is not a model's")
-    model = keras.saving.deserialize_keras_object({k: v for k, v in config.items() if k != "compile_config"},
-                                                  safe_mode=True)
+    model = keras.saving.deserialize_keras_object(without_compile_config(config), safe_mode=True)
     if not isinstance(model, keras.Model):
         raise ValueError("its config is not a model's")
     return model
@@ -119,6 +128,13 @@ def well_formed(line):
     return description(line.get("value"))
 
 
+def too_large(exercise, called, params):
+    fail(f"{exercise.name}.too_large_to_load", f"{called} has {params:,} parameters; not training it.",
+         got=f"{params:,} parameters", expected=f"{exercise.params(5)} parameters at length 5",
+         why="the tutorial's model is tiny; one this large would take minutes to save, load and train.",
+         change="fix the layer sizes: LSTM(length) and the output layer the exercise names.")
+
+
 def model_config(path):
     """The config a worker wrote for a model: a .keras archive's config.json (the archive bounded
     against zip bombs) or, for a model needed for its layers only, a config file of its own."""
@@ -130,15 +146,29 @@ def model_config(path):
         return json.loads(zipped.read("config.json"))
 
 
-def foreign_modules(config):
-    """The modules outside Keras that a model's config names (custom classes, functions)."""
+def refused_objects(config):
+    """What a model's config names that the grader will not build: a class or function outside
+    Keras, a Lambda layer, or a Keras function other than an activation, a loss or a metric (a
+    function named in a config runs in the grader: keras.distribution.set_distribution would)."""
+    import keras
     found = set()
+
+    def function_allowed(module, name):
+        modules = FUNCTION_MODULES if module == "builtins" else \
+            [module[len("keras."):]] if module in {f"keras.{m}" for m in FUNCTION_MODULES} else []
+        return isinstance(name, str) and any(
+            callable(getattr(getattr(keras, m), name, None)) and not isinstance(getattr(getattr(keras, m), name), type)
+            for m in modules)
 
     def walk(node):
         if isinstance(node, dict):
-            module = node.get("module")
-            if isinstance(module, str) and not (module == "keras" or module.startswith("keras.")):
-                found.add(f"{module}.{node.get('class_name')}")
+            module, kind = node.get("module"), node.get("class_name")
+            if isinstance(module, str):
+                if kind == "function":
+                    if not function_allowed(module, node.get("config")):
+                        found.add(f"{module}.{node.get('config')}")
+                elif kind == "Lambda" or not (module == "keras" or module.startswith("keras.")):
+                    found.add(f"{module}.{kind}")
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -146,6 +176,21 @@ def foreign_modules(config):
                 walk(value)
     walk(config)
     return sorted(found)
+
+
+def parameters_in(config):
+    """How many weights the model of a config has, counted from their shapes without allocating
+    them (a stateless scope leaves them uninitialised; they are then forgotten). A forged config of
+    a billion weights costs milliseconds here instead of the grader's memory."""
+    import math
+    import keras
+    from keras.src.backend.common import global_state
+    try:
+        with keras.StatelessScope(initialize_variables=False):
+            model = keras.saving.deserialize_keras_object(without_compile_config(config), safe_mode=True)
+            return sum(math.prod(variable.shape) for variable in model.weights)
+    finally:
+        global_state.set_global_attribute("uninitialized_variables", [])
 
 
 class Kata:
@@ -411,21 +456,26 @@ class Kata:
         import keras
         problem, name = None, value.get("file") or value.get("config")
         if value.get("params"):
-            fail(f"{exercise.name}.too_large_to_load", f"{called} has {value['params']:,} parameters; not training it.",
-                 got=f"{value['params']:,} parameters", expected=f"{exercise.params(5)} parameters at length 5",
-                 why="the tutorial's model is tiny; one this large would take minutes to save, load and train.",
-                 change="fix the layer sizes: LSTM(length) and the output layer the exercise names.")
+            too_large(exercise, called, value["params"])
         if value.get("save_error") or not isinstance(name, str):
             problem = f"Keras could not save it ({value.get('save_error')})"
         else:
             try:
                 path = worker_file(answer.folder, name)
                 config = model_config(path)
-                foreign = foreign_modules(config)
-            except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+                foreign = refused_objects(config)
+            except (OSError, KeyError, ValueError, RecursionError, zipfile.BadZipFile):
                 foreign, problem = [], "its file is not a Keras archive"
             if foreign:
                 problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
+        if problem is None:
+            try:
+                params = parameters_in(config)
+            except Exception as error:
+                problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
+            else:
+                if params > MAX_PARAMS_TO_BUILD:      # the worker would have said so: a forged config
+                    too_large(exercise, called, params)
         if problem is None:
             try:
                 if whole and path.suffix != ".json":
@@ -506,9 +556,6 @@ class Kata:
         fresh = freshly_initialised(model, self.seed)
         try:
             predicted = train(fresh, X, y)
-            if key:
-                self.training_cache.put(key, predicted)
-            return X, y, predicted
         except Exception as error:
             fail(f"{exercise.name}.training_failed", f"training {exercise}.build_model(5) on the canonical data failed.",
                  got=f"{type(error).__name__}: {last_line(error)}",
@@ -516,6 +563,10 @@ class Kata:
                           f"{shape_text(X.shape)} against y of shape {shape_text(y.shape)}",
                  why="the tests train your model on the tutorial's data with your loss and optimizer.",
                  change="check the loss, the optimizer and the layers (the other checks show which).")
+        if key:
+            with contextlib.suppress(OSError):     # a cache that cannot be written costs time, never a grade
+                self.training_cache.put(key, predicted)
+        return X, y, predicted
 
     def training_key(self, exercise, X, y):
         """The model's entry in the training cache (kata/training_cache.py): from the config its

@@ -327,3 +327,23 @@ def test_the_gradebook_says_what_the_sandbox_cannot_enforce_here(tmp_path):
     _, output, _, _ = gradebook(tmp_path / "class", tmp_path / "out")
     for part, why in enforceable().items():
         assert (f"does not enforce {part} here" in output) == bool(why), (part, output)
+
+
+def test_a_grading_process_has_limits_on_its_file_size_and_memory(tmp_path):
+    """A forged model is counted before it is built (test_forged_models.py); should anything else
+    grow the grader, the preloaded grading process is capped at GRADER_MEMORY of data."""
+    from instructor.preloaded import Preloaded
+    (tmp_path / "test_limits.py").write_text(
+        "import resource\n"
+        "def test_limits():\n"
+        f"    assert resource.getrlimit(resource.RLIMIT_DATA) == ({gradebook_module.GRADER_MEMORY},) * 2\n"
+        "    assert resource.getrlimit(resource.RLIMIT_FSIZE) == (2**20, 2**20)\n")
+    preloaded = Preloaded(gradebook_module.grading_env())
+    try:
+        pid = preloaded.start({"id": "limits", "kata": str(tmp_path), "log": str(tmp_path / "log.txt"),
+                               "args": ["-q", "-p", "no:cacheprovider", "test_limits.py"], "limit": 2**20,
+                               "memory": gradebook_module.GRADER_MEMORY, "env": {}})
+        code = preloaded.wait(pid, timeout=120)
+    finally:
+        preloaded.close()
+    assert code == 0, (tmp_path / "log.txt").read_text()
