@@ -13,6 +13,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -82,19 +83,21 @@ def option_path(name, value, cwd):
 def run(command):
     """Run the command to its end; Ctrl-C stops it with one line. The command runs in a process
     group of its own so that Ctrl-C reaches only this script, which then ends it (its workers go
-    with it: they end when their grader does)."""
+    with it: they end when their grader does), and in a temporary folder of its own, removed after
+    it however it ended (a grader stopped mid-run leaves its workers' folders)."""
     own_group = os.name != "nt" and not any(arg in INTERACTIVE for arg in command)
-    child = subprocess.Popen(command, cwd=ROOT, start_new_session=own_group)
-    try:
-        return child.wait()
-    except KeyboardInterrupt:
-        if own_group:
-            sys.path.insert(0, str(ROOT))
-            from kata.watch import end_tree     # stdlib only
-            end_tree(child.pid)
-        child.wait()
-        print("\nstopped (Ctrl-C).", file=sys.stderr)
-        return 130
+    with tempfile.TemporaryDirectory(prefix="kata-run-", ignore_cleanup_errors=True) as tmp:
+        child = subprocess.Popen(command, cwd=ROOT, start_new_session=own_group, env={**os.environ, "TMPDIR": tmp})
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            if own_group:
+                sys.path.insert(0, str(ROOT))
+                from kata.watch import end_tree     # stdlib only
+                end_tree(child.pid)
+            child.wait()
+            print("\nstopped (Ctrl-C).", file=sys.stderr)
+            return 130
 
 
 def main(argv):

@@ -58,14 +58,15 @@ def round_args(args, saved, progress):
     return options + [f"--kata-progress={progress}"] + paths
 
 
-def start_round(args):
-    """Fork a child that runs pytest.main(args); its pid."""
+def start_round(args, tmp):
+    """Fork a child that runs pytest.main(args), its temporary files in tmp; its pid."""
     sys.stdout.flush()
     pid = os.fork()
     if pid == 0:
         code = 3
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the watcher's: it ends this round
+            os.environ["TMPDIR"] = tempfile.tempdir = tmp   # a stopped round's files go with the watcher's folder
             import pytest
             code = int(pytest.main(args))
         except BaseException:
@@ -174,7 +175,7 @@ def watch(args, poll=False):
     saves, observer, child = queue.Queue(), None, None
     try:
         observer = observe(folder, saves, poll)
-        child = start_round(round_args(args, None, progress))
+        child = start_round(round_args(args, None, progress), str(progress.parent))
         while True:
             if round_over(child) and child is not None:
                 child = None
@@ -188,7 +189,7 @@ def watch(args, poll=False):
             if sys.stdout.isatty():
                 print("\033[2J\033[H", end="")
             print(f"saved {Path(saved).name}: grading again", flush=True)
-            child = start_round(round_args(args, saved, progress))
+            child = start_round(round_args(args, saved, progress), str(progress.parent))
     except KeyboardInterrupt:
         stop_round(child)
         print("\nstopped watching.", flush=True)

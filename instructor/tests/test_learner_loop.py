@@ -66,7 +66,10 @@ class Lines:
         raise AssertionError(f"never printed {words!r}:\n{''.join(self.seen[-60:])}")
 
 
-def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_nothing(impl, env):
+def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_nothing(impl, env, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**env, "TMPDIR": str(temp)}
     process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     out = Lines(process)
@@ -97,6 +100,7 @@ def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_not
     assert rest.strip().splitlines()[-1] == "stopped watching." and "Traceback" not in rest, rest
     time.sleep(0.5)
     assert not alive(tree), f"left behind: {alive(tree)}"
+    assert not list(temp.iterdir()), "temporary files left behind"     # the stopped round's folders too
 
 
 def test_a_plain_run_shows_one_hint_and_no_code_and_hints_come_one_more_each_time(impl, env):
@@ -162,8 +166,11 @@ def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
     shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
     script = ("import sys, run; sys.exit(run.run([sys.executable, '-m', 'pytest', "
               f"'--impl={tmp_path / 'impl'}', '--time-limit=600', 'tests/test_many_to_many.py']))")
+    temp = tmp_path / "temp"
+    temp.mkdir()
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               env={**os.environ, "TMPDIR": str(temp)})
     try:
         deadline = time.monotonic() + 60
         while len(descendants(process.pid)) < 4 and time.monotonic() < deadline:   # run.py, pytest, server, worker
@@ -179,6 +186,7 @@ def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
     assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
     time.sleep(0.5)
     assert not alive(tree), f"left behind: {alive(tree)}"
+    assert not list(temp.iterdir()), "temporary files left behind"     # the stopped grader's workers' folders
 
 
 FITS_AND_PRINTS = '''
