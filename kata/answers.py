@@ -24,9 +24,9 @@ from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_s
 from .registry import TUTORIAL
 from .training import train
 from .training_cache import key_of
+from .worker import LARGEST_MODEL     # a model the worker reports as too large; a forged config is counted here
 
 MAX_PARAMS_TO_TRAIN = 100_000
-MAX_PARAMS_TO_BUILD = 1_000_000     # the worker says so of a model this large; a forged config is counted here
 LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
 FUNCTION_MODULES = ("activations", "losses", "metrics")   # where a model's config may name a Keras function
 
@@ -154,11 +154,11 @@ def refused_objects(config):
     found = set()
 
     def function_allowed(module, name):
-        modules = FUNCTION_MODULES if module == "builtins" else \
-            [module[len("keras."):]] if module in {f"keras.{m}" for m in FUNCTION_MODULES} else []
-        return isinstance(name, str) and any(
-            callable(getattr(getattr(keras, m), name, None)) and not isinstance(getattr(getattr(keras, m), name), type)
-            for m in modules)
+        """A function (not a class) of keras.activations, .losses or .metrics; 'builtins' is how
+        Keras saves its own functions given by reference, by name alone."""
+        modules = FUNCTION_MODULES if module == "builtins" else [m for m in FUNCTION_MODULES if module == f"keras.{m}"]
+        named = [getattr(getattr(keras, m), name, None) for m in modules] if isinstance(name, str) else []
+        return any(callable(thing) and not isinstance(thing, type) for thing in named)
 
     def walk(node):
         if isinstance(node, dict):
@@ -474,7 +474,7 @@ class Kata:
             except Exception as error:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
             else:
-                if params > MAX_PARAMS_TO_BUILD:      # the worker would have said so: a forged config
+                if params > LARGEST_MODEL:      # the worker would have said so: a forged config
                     too_large(exercise, called, params)
         if problem is None:
             try:
