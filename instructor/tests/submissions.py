@@ -120,6 +120,29 @@ def untouched(into, name="untouched"):
     return copy_of("exercises", into, name)
 
 
+PASSES_EVERY_REPORT = '''
+import kata.results as _results
+
+_honest_entry = _results.test_entry
+
+
+def _passed(outcome):
+    return dict(_honest_entry(outcome), status="pass", score=outcome.points, message=None)
+
+
+_results.test_entry = _passed        # every check in results.json: a pass, full points
+'''
+
+
+def brings_a_conftest(into, name="brings_a_conftest"):
+    """The stubs, with a conftest.py and a sitecustomize.py that make every check in results.json a
+    pass: files pytest or Python would run if the submission were a folder they load from."""
+    student = untouched(into, name)
+    for file in ("conftest.py", "sitecustomize.py"):
+        (student / file).write_text(PASSES_EVERY_REPORT)
+    return student
+
+
 def half_done(into, name="half_done"):
     """one_to_one solved, the rest still the stubs."""
     student = untouched(into, name)

@@ -196,7 +196,7 @@ HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.termina
            submissions.kills_its_group, submissions.leaves_processes, submissions.writes_its_own_results,
            submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
            submissions.is_a_link_to_another_student, submissions.reads_solutions, submissions.spoils_classmates,
-           submissions.poisons_the_training_cache, submissions.half_done]
+           submissions.poisons_the_training_cache, submissions.brings_a_conftest, submissions.half_done]
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +239,13 @@ def test_a_submission_cannot_read_the_instructors_solutions(hostile):
     """Its box reads only its own copy and Python: the instructor's solutions/ are out of its sight."""
     row = hostile[2]["reads_solutions"]
     assert row["one_to_one"] == "0" and row["total"] == "0", row
+
+
+@SLOW
+def test_a_conftest_or_sitecustomize_in_a_submission_is_never_run(hostile):
+    """The submission is graded as data in exercises/: pytest loads no conftest.py from it."""
+    row = hostile[2]["brings_a_conftest"]
+    assert row["total"] == "0" and row["status"] == "fail", row
 
 
 @SLOW
