@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .advice import keras_advice
 from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_shape, fail, shape_text
+from .protocol import CallEnded, Job, Malformed, read_answers
 from .registry import TUTORIAL
 from .training import train
 from .training_cache import key_of
@@ -113,21 +114,6 @@ def structure_of(config):
     return model
 
 
-def well_formed(line):
-    """An ended call's record as the worker writes it: a value description or an error record."""
-    def description(value, depth=0):
-        return (isinstance(value, dict) and isinstance(value.get("type"), str)
-                and (depth == 0 or "items" not in value)
-                and all(description(item, 1) for item in value.get("items", []))
-                and isinstance(value.get("items", []), list)
-                and isinstance(value.get("int", 0), int) and isinstance(value.get("params", 0), int))
-    if not isinstance(line.get("output", ""), str) or not isinstance(line.get("notes", []), list):
-        return False
-    if "error" in line:
-        return isinstance(line["error"], dict)
-    return description(line.get("value"))
-
-
 def too_large(exercise, called, params):
     fail(f"{exercise.name}.too_large_to_load", f"{called} has {params:,} parameters; not training it.",
          got=f"{params:,} parameters", expected=f"{exercise.params(5)} parameters at length 5",
@@ -194,7 +180,8 @@ def parameters_in(config):
 
 
 class Kata:
-    """The learner's answers for one run: jobs sent to the fork server at the start, read on demand."""
+    """The learner's answers for one run: jobs sent to the workers at the start, read on demand.
+    `server` is a worker backend (kata/backend.py): submit(Job), wait(job id) -> JobEnded."""
 
     def __init__(self, folder, label, seed, server, time_limit, box=None, training_cache=None):
         self.folder, self.label, self.seed = Path(folder).resolve(), label.rstrip("/") + "/", seed
@@ -216,11 +203,11 @@ class Kata:
             if key in self.jobs:
                 continue
             calls = [list(args) for args in exercise.calls(function)]
-            self.jobs[key] = {"id": f"{self.work.name}/{key}", "folder": str(self.folder), "label": self.label,
-                              "module": exercise.module, "function": function, "calls": calls,
-                              "whole_calls": [[TUTORIAL]],     # a model from another call: its config only
-                              "seed": self.seed, "dir": str(self.work / key), "time_limit": self.time_limit,
-                              "box": self.box_for(self.work / key / "files", len(calls))}
+            self.jobs[key] = Job(id=f"{self.work.name}/{key}", folder=str(self.folder), label=self.label,
+                                 module=exercise.module, function=function, calls=calls,
+                                 whole_calls=[[TUTORIAL]],     # a model from another call: its config only
+                                 seed=self.seed, dir=str(self.work / key), time_limit=self.time_limit,
+                                 box=self.box_for(self.work / key / "files", len(calls)))
             self.server.submit(self.jobs[key])
 
     def box_for(self, folder, calls):
@@ -249,37 +236,25 @@ class Kata:
 
     def read_answer(self, exercise, function, args):
         job = self.jobs[f"{exercise.module}.{function}"]
-        reply = self.server.wait(job["id"])
-        index = [tuple(a) for a in job["calls"]].index(args)
-        shown = f"{exercise.module}.{function}({', '.join(map(repr, args))})"
-        lines = []
-        path = Path(job["dir"]) / "answers.jsonl"
-        if path.is_file():
-            for line in path.read_text(errors="replace").splitlines():
-                try:
-                    lines.append(json.loads(line))
-                except ValueError:
-                    continue               # a line cut short by the end of the process, or garbage
-        lines = [line for line in lines if isinstance(line, dict)]
-        imported = next((line for line in lines if isinstance(line.get("import_error"), dict)), None)
-        if imported:
-            return Answer(shown, error=self.import_feedback(exercise, function, shown, imported["import_error"]),
-                          output=str(imported.get("output") or ""))
-        ended = {line.get("call"): line for line in lines if "call" in line}
-        if index in ended and not well_formed(ended[index]):
+        reply = self.server.wait(job.id)
+        index = [tuple(a) for a in job.calls].index(args)
+        shown = job.call_text(index)
+        path = Path(job.dir) / "answers.jsonl"
+        answers = read_answers(path.read_text(errors="replace") if path.is_file() else "", len(job.calls))
+        if answers.import_failed:
+            return Answer(shown, error=self.import_feedback(exercise, function, shown, answers.import_failed.error),
+                          output=answers.import_failed.output)
+        ended = answers.ended.get(index)
+        if isinstance(ended, Malformed):
             return Answer(shown, error=Feedback(f"{exercise.name}.{function}.malformed_answer",
                                                 f"{shown} left an answer the tests cannot read: its worker "
                                                 "process wrote something else than its answer.", kind=BROKEN))
-        if index in ended:
-            line = ended[index]
-            self.tips.update(str(note) for note in line.get("notes") or [])
-            error = line.get("error")
-            return Answer(shown, value=line.get("value"), output=str(line.get("output") or ""),
-                          error=self.call_feedback(exercise, function, shown, error) if error else None,
-                          folder=Path(job["dir"]) / "files")
-        started = [line["start"] for line in lines if isinstance(line.get("start"), int)
-                   and 0 <= line["start"] < len(job["calls"])]
-        return Answer(shown, error=self.ended_feedback(exercise, function, shown, reply, started, index))
+        if isinstance(ended, CallEnded):
+            self.tips.update(str(note) for note in ended.notes)
+            return Answer(shown, value=ended.value, output=ended.output,
+                          error=self.call_feedback(exercise, function, shown, ended.error) if ended.error else None,
+                          folder=Path(job.dir) / "files")
+        return Answer(shown, error=self.ended_feedback(exercise, function, shown, reply, answers.started, index))
 
     # --- error records to feedback -----------------------------------------------------------------
 
@@ -344,16 +319,16 @@ class Kata:
         module, path = exercise.module, self.path_of(exercise.module)
         job = self.jobs[f"{module}.{function}"]
         running = started[-1] if started else None
-        during = f"{module}.{function}({', '.join(map(repr, job['calls'][running]))})" if running is not None else None
-        if reply.get("lost"):
+        during = job.call_text(running) if running is not None else None
+        if reply.lost:
             return Feedback(f"{exercise.name}.{function}.worker_lost", f"{shown} was not answered: the kata's worker "
                             "process was lost. This is a fault of the kata: please tell your instructor.", kind=BROKEN)
-        if reply.get("timed_out") and running is None:
+        if reply.timed_out and running is None:
             return Feedback(f"{exercise.name}.{function}.import_timed_out", f"timed out: importing {path} did not finish within "
                             f"the time limit ({self.time_limit:g} s).\n  Code at the top level of the file runs on "
                             "import: move any training or loop into a function, or delete it.",
                             kind=BROKEN_FILE, file=path)
-        if reply.get("timed_out"):
+        if reply.timed_out:
             line = self.running_line(job, module)
             text = (f"timed out: {during} in {path} did not return within the time limit ({self.time_limit:g} s); "
                     f"every check that calls {function}() fails the same way."
@@ -362,7 +337,7 @@ class Kata:
             if running != index:
                 text += f"\n  Not calling {shown} as well."
             return Feedback(f"{exercise.name}.{function}.timed_out", text, kind=BROKEN, file=path)
-        how = (f"killed by {reply['signal']}" if reply.get("signal") else f"exit code {reply.get('exit')}")
+        how = f"killed by {reply.signal}" if reply.signal else f"exit code {reply.exit}"
         subject = f"importing {path}" if running is None else during
         return Feedback(f"{exercise.name}.{function}.process_ended",
                         f"{subject} ended the process ({how}): os._exit(), a crash or a signal.\n"
@@ -373,7 +348,7 @@ class Kata:
     def running_line(self, job, module):
         """(line, code) of the learner's file where an overrunning call was, from the traceback the
         worker dumped into its output just before it was stopped; None if there is none."""
-        output = Path(job["dir"]) / "output.txt"
+        output = Path(job.dir) / "output.txt"
         text = output.read_bytes()[-20000:].decode(errors="replace") if output.is_file() else ""
         source = self.folder / f"{module}.py"
         lines = re.findall(r'File "([^"]+)", line (\d+)', text)

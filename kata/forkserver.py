@@ -3,20 +3,23 @@ TensorFlow op, which forks one worker per job. Forking a process that has run Te
 deadlock the child (its thread pools exist); the server never runs one, so the grader may train
 models freely while the server goes on forking workers that build and save theirs.
 
-The grader sends jobs as JSON lines; the server runs up to `workers` at once, each in a session of
-its own, stops one whose calls stop making progress for `time_limit` seconds (SIGTERM, then SIGKILL
-to its process group), and answers each job with one JSON line: exit code or signal, timed out or not, seconds.
+The grader sends jobs (kata/protocol.py's Job) as JSON lines; the server runs up to `workers` at
+once, each in a session of its own, stops one whose calls stop making progress for `time_limit`
+seconds (SIGTERM, then SIGKILL to its process group), and answers each job with a JobEnded line.
+It needs os.fork and os.pidfd_open: where either is missing, kata/spawnpool.py runs the workers.
 When the grader closes its end, or dies (the kernel closes it then), the server kills every worker
 and exits.
 """
 import collections
-import json
 import os
 import select
 import signal
 import time
 import traceback
 from pathlib import Path
+
+from .protocol import Job, JobEnded
+from .progress import Progress
 
 POLL = 0.05        # seconds between progress checks of running workers
 GRACE = 2.0        # seconds a worker asked to stop has before it is killed
@@ -51,7 +54,7 @@ def start_worker(job, run):
     """Fork a worker for the job: its own session, its output and answers files in the job's folder
     (opened before the box, outside the files/ folder the box may write), the box if the job names
     one, then run(job, answers)."""
-    folder = Path(job["dir"])
+    folder = Path(job.dir)
     (folder / "files").mkdir(parents=True, exist_ok=True)
     pid = os.fork()
     if pid == 0:
@@ -62,10 +65,10 @@ def start_worker(job, run):
             close_all_but()
             point_std_at(folder / "output.txt")
             answers = open(folder / "answers.jsonl", "a")
-            if job.get("box") is not None:
+            if job.box is not None:
                 from .sandbox import Box, enter
                 enter(Box(**{key: tuple(value) if isinstance(value, list) else value
-                             for key, value in job["box"].items()}))
+                             for key, value in job.box.items()}))
             run(job, answers)
         except BaseException:
             traceback.print_exc()          # into output.txt: the worker's own fault, for the grader's eyes
@@ -79,24 +82,14 @@ class Running:
     def __init__(self, job, pid):
         self.job, self.pid = job, pid
         self.pidfd = os.pidfd_open(pid)
-        self.started = self.progress_at = time.monotonic()
-        self.progress = -1
+        self.progress = Progress(job)
         self.stopping_at = None     # when it was asked to stop (SIGTERM), once it ran too long
-        self.answers = Path(job["dir"]) / "answers.jsonl"
-
-    def stalled(self, now):
-        """True once no call has started or ended for time_limit seconds (or the hard cap passed)."""
-        size = self.answers.stat().st_size if self.answers.exists() else 0
-        if size != self.progress:
-            self.progress, self.progress_at = size, now
-        cap = self.job["time_limit"] * (len(self.job["calls"]) + 1)
-        return now - self.progress_at > self.job["time_limit"] or now - self.started > cap
 
 
-def exit_of(status):
+def ended(job, status, timed_out, seconds):
     if os.WIFSIGNALED(status):
-        return {"exit": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
-    return {"exit": os.WEXITSTATUS(status), "signal": None}
+        return JobEnded(job.id, None, signal.Signals(os.WTERMSIG(status)).name, timed_out, seconds)
+    return JobEnded(job.id, os.WEXITSTATUS(status), None, timed_out, seconds)
 
 
 def serve(requests, replies, workers, run):
@@ -106,9 +99,7 @@ def serve(requests, replies, workers, run):
     def reply(item, timed_out):
         _, status = os.waitpid(item.pid, 0)
         os.close(item.pidfd)
-        os.write(replies, (json.dumps({"id": item.job["id"], "timed_out": timed_out,
-                                       "seconds": round(time.monotonic() - item.started, 3),
-                                       **exit_of(status)}) + "\n").encode())
+        os.write(replies, ended(item.job, status, timed_out, item.progress.seconds()).to_line().encode())
 
     def kill(item):
         for target in (lambda: os.killpg(item.pid, signal.SIGKILL), lambda: os.kill(item.pid, signal.SIGKILL)):
@@ -144,19 +135,20 @@ def serve(requests, replies, workers, run):
                     os._exit(0)
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
-                queue.extend(json.loads(line) for line in lines if line.strip())
+                queue.extend(Job.from_line(line) for line in lines if line.strip())
             else:
                 item = running.pop(fd)
                 kill(item)                        # whatever it left in its group goes with it
                 reply(item, timed_out=item.stopping_at is not None)
         now = time.monotonic()
         for item in running.values():
-            if item.stopping_at is not None or item.stalled(now):
+            if item.stopping_at is not None or item.progress.stalled(now):
                 stop(item, now)
 
 
 class ForkServer:
     """The grader's handle on the server: submit(job), then wait(job_id) for its reply."""
+    kind = "fork"
 
     def __init__(self, workers, run):
         to_server, from_grader = os.pipe()
@@ -184,16 +176,16 @@ class ForkServer:
         self.done = {}
 
     def submit(self, job):
-        os.write(self.requests, (json.dumps(job) + "\n").encode())
+        os.write(self.requests, job.to_line().encode())
 
     def wait(self, job_id):
-        """The server's reply for the job; {"lost": True} if the server itself is gone."""
+        """The server's JobEnded for the job; lost if the server itself is gone."""
         while job_id not in self.done:
             line = self.replies.readline()
             if not line:
-                return {"id": job_id, "lost": True, "exit": None, "signal": None, "timed_out": False}
-            reply = json.loads(line)
-            self.done[reply["id"]] = reply
+                return JobEnded(job_id, lost=True)
+            reply = JobEnded.from_line(line)
+            self.done[reply.id] = reply
         return self.done[job_id]
 
     def close(self):

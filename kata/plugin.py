@@ -1,20 +1,19 @@
-"""The kata's pytest plugin: choose the folder to grade, start the fork server that runs the learner's
-code in workers, hand the checks their answers, turn failures into plain sentences, and end every
-run with a progress table. This process never imports or calls the learner's code.
+"""The kata's pytest plugin: choose the folder to grade, start the workers that run the learner's code
+(kata/backend.py chooses the fork server or spawned workers), hand the checks their answers, turn
+failures into plain sentences, and end every run with a progress table. This process never imports
+or calls the learner's code.
 """
 import argparse
 import atexit
 import gc
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from . import report
+from . import backend, report
 from .answers import Kata
 from .feedback import Failed
-from .forkserver import ForkServer
 from .registry import BY_NAME
 from .report import CATEGORIES
 from .results import FINGERPRINT_VARIABLE, ResultsWriter
@@ -73,6 +72,10 @@ def pytest_addoption(parser):
                     help="local (default): the learner's code writes only its own temporary folder, with no "
                          "network and no other processes in sight; class: it also reads only the graded "
                          "folder and Python (the gradebook); off: nothing enforced")
+    group.addoption("--workers", default=backend.default_choice(), metavar="auto|fork|spawn",
+                    help="what runs your code: fork (a fork server, Linux; boxed), spawn (fresh Python "
+                         f"processes, every OS; not boxed) or auto (default, or ${backend.VARIABLE}): fork "
+                         "where os.fork and os.pidfd_open exist, else spawn")
     group.addoption("--training-cache", metavar="FOLDER",
                     help="keep trained models' predictions in FOLDER for later runs to reuse (the gradebook "
                          "shares one across a class); only the grader reads it, never the learner's code")
@@ -100,15 +103,26 @@ def pytest_configure(config):
     folder = Path(impl) if Path(impl).is_dir() or "/" in impl else ROOT / impl
     if not folder.is_dir():
         raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, solutions or a path.")
+    try:
+        workers = backend.choose(config.getoption("--workers"))
+    except ValueError as error:
+        raise pytest.UsageError(f"--workers={config.getoption('--workers')}: {error}") from None
+    box = BOXES[config.getoption("--sandbox")]
+    if workers == "spawn" and config.getoption("--sandbox") == "class":
+        raise pytest.UsageError("--sandbox=class needs the fork workers (--workers=fork, on Linux): "
+                                "spawned workers are not boxed.")
+    server = start_spawned() if workers == "spawn" else None   # they import TensorFlow while this process does
     tf, _ = import_tensorflow()
     tf.config.experimental.enable_op_determinism()
     tf.random.set_seed(chosen_seed)
-    from .worker import run_job
-    server = ForkServer(workers=max((os.cpu_count() or 2) - 1, 1), run=run_job)   # a core for this process; forked before it runs any op
+    if server is None:
+        from .forkserver import ForkServer
+        from .worker import run_job
+        server = ForkServer(backend.workers_for_this_machine(), run=run_job)   # forked before this process runs any op
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
     cache = config.getoption("--training-cache")
-    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, BOXES[config.getoption("--sandbox")],
+    config.stash[KATA] = Kata(folder, label, chosen_seed, server, time_limit, box if workers == "fork" else None,
                               TrainingCache(cache) if cache else None)
     config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
@@ -117,10 +131,18 @@ def pytest_configure(config):
                                       "kata-results")
 
 
+def start_spawned():
+    """The spawned workers: a pool kept by this process across sessions (watch mode's), else a new one."""
+    from .spawnpool import SHARED, SpawnPool
+    return SHARED[0] if SHARED else SpawnPool(backend.workers_for_this_machine())
+
+
 def pytest_unconfigure(config):
+    from .spawnpool import SHARED
     kata = config.stash.get(KATA, None)
     if kata is not None:
-        kata.server.close()
+        if kata.server not in SHARED:
+            kata.server.close()
         shutil.rmtree(kata.work, ignore_errors=True)
 
 

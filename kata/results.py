@@ -178,7 +178,8 @@ class ResultsWriter:
                 "score": sum(test["score"] for test in tests),
                 "max_score": sum(test["max_score"] for test in tests),
                 "implementation": self.kata.label,
-                "seed": self.kata.seed, **versions(), "fingerprint": prints,
+                "seed": self.kata.seed, **versions(), "platform": sys.platform,
+                "workers": self.kata.server.kind, "fingerprint": prints,
                 "tests": tests}
 
     def write(self, results, indent=2):

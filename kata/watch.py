@@ -2,24 +2,35 @@
 
     python -m kata.watch [--poll] [pytest arguments]      (python3 run.py --watch ... runs this)
 
-This process imports TensorFlow once and never runs a TensorFlow op, so it may fork: each round is
-a forked child that runs pytest.main(...), whose plugin forks its own fork server before its first
-op. The first round grades what the arguments say; after a save, a round grades the saved module's
-exercise (tests/test_<module>.py) and the progress table adds the rows of earlier rounds.
+The first round grades what the arguments say; after a save, a round grades the saved module's
+exercise (tests/test_<module>.py) and the progress table adds the rows of earlier rounds. How a
+round runs follows the workers (kata/backend.py):
+
+- fork: this process imports TensorFlow once and never runs a TensorFlow op, so it may fork: each
+  round is a forked child that runs pytest.main(...), whose plugin forks its own fork server.
+- spawn (macOS, Windows, --workers=spawn): a *round server*, a spawned Python that has imported
+  TensorFlow and started its spawned workers, runs each round's pytest.main(...) in turn, keeping
+  both warm for the next save. A save during a round ends the server with its workers (a new one
+  takes its place); this process itself never imports TensorFlow.
 
 Saves are debounced (editors often write twice). A save during a round stops that round and starts
 another. Ctrl-C stops the round and the watching at once. --poll uses watchdog's PollingObserver,
 for WSL, network drives and other places where file-system events do not arrive.
 """
 import contextlib
+import json
 import os
 import queue
+import subprocess
 import shutil
 import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from . import backend
+from .processes import descendants, end_tree, own_group, python_command   # noqa: F401  (descendants: tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEBOUNCE = 0.15     # seconds without another save before a round starts
@@ -58,71 +69,123 @@ def round_args(args, saved, progress):
     return options + [f"--kata-progress={progress}"] + paths
 
 
-def start_round(args, tmp):
-    """Fork a child that runs pytest.main(args), its temporary files in tmp; its pid."""
-    sys.stdout.flush()
-    pid = os.fork()
-    if pid == 0:
-        code = 3
+class ForkedRounds:
+    """Each round a child forked from this process, which has imported TensorFlow and run no op."""
+
+    def __init__(self, tmp):
+        from .quiet import import_tensorflow
+        import_tensorflow()                 # once, and no op: this process must stay able to fork
+        import pytest  # noqa: F401        preloaded for every round (kata.plugin itself is left for
+        from . import answers, report, results, worker  # noqa: F401    pytest to import: it rewrites asserts)
+        self.tmp, self.pid = tmp, None
+
+    def start(self, args):
+        """Fork a child that runs pytest.main(args), its temporary files in tmp."""
+        sys.stdout.flush()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 3
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the watcher's: it ends this round
+                os.environ["TMPDIR"] = tempfile.tempdir = self.tmp   # a stopped round's files go with the watcher's folder
+                import pytest
+                code = int(pytest.main(args))
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+
+    def over(self):
+        if self.pid is None:
+            return True
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the watcher's: it ends this round
-            os.environ["TMPDIR"] = tempfile.tempdir = tmp   # a stopped round's files go with the watcher's folder
-            import pytest
-            code = int(pytest.main(args))
-        except BaseException:
-            import traceback
-            traceback.print_exc()
-        finally:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            done = self.pid
+        if done == self.pid:
+            self.pid = None
+        return self.pid is None
+
+    def stop(self):
+        if self.pid is not None:
+            end_tree(self.pid)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+        self.pid = None
+
+    close = stop
+
+
+def serve_rounds(status):
+    """The round server (in a spawned Python): start the spawned workers, import TensorFlow, then run
+    pytest.main(args) for each line of stdin, appending {"ready": pid} and {"done": exit code} to
+    the status file. Ctrl-C is the watcher's to handle; this process is in a group of its own."""
+    from .quiet import import_tensorflow, quiet_environment
+    from .spawnpool import SHARED, SpawnPool
+    quiet_environment()
+    SHARED.append(SpawnPool(backend.workers_for_this_machine()))
+    _, keras = import_tensorflow()
+    import pytest
+    from . import answers, report, results  # noqa: F401
+    with open(status, "a") as told:
+        told.write(json.dumps({"ready": os.getpid()}) + "\n")
+        told.flush()
+        for line in sys.stdin:
+            code = int(pytest.main(json.loads(line)))
+            keras.backend.clear_session()
             sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    return pid
+            told.write(json.dumps({"done": code}) + "\n")
+            told.flush()
 
 
-def descendants(pid):
-    """pid and every process below it (Linux: read from /proc; elsewhere pid alone)."""
-    children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            children.setdefault(int(stat.read_text().rsplit(")", 1)[1].split()[1]), []).append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    found, todo = [], [pid]
-    while todo:
-        found.append(todo.pop())
-        todo += children.get(found[-1], [])
-    return found
+class SpawnedRounds:
+    """Rounds run in turn by a round server (serve_rounds), which keeps TensorFlow and its workers
+    warm; a round stopped by a save ends the server, and a new one starts."""
 
+    def __init__(self, tmp):
+        self.tmp, self.server, self.status, self.read, self.running = tmp, None, None, 0, False
+        self.start_server()
 
-def end_tree(pid):
-    """SIGKILL pid and everything below it: the round's pytest, its fork server and the workers
-    (each in a session of its own, and the server is killed with its grader before it can end
-    them). Stopped first, so that none forks another while the tree is read."""
-    for _ in range(2):
-        for each in descendants(pid):
-            with contextlib.suppress(OSError):
-                os.kill(each, signal.SIGSTOP)
-    for each in descendants(pid):
-        with contextlib.suppress(OSError):
-            os.kill(each, signal.SIGKILL)
+    def start_server(self):
+        self.status = Path(self.tmp) / f"rounds-{time.monotonic_ns()}.jsonl"
+        self.status.touch()
+        self.read = 0
+        self.server = subprocess.Popen(python_command(f"from kata.watch import serve_rounds; serve_rounds({str(self.status)!r})"),
+                                       stdin=subprocess.PIPE, text=True, cwd=ROOT,
+                                       env={**os.environ, "TMPDIR": self.tmp}, **own_group())
 
+    def start(self, args):
+        sys.stdout.flush()
+        if self.server.poll() is not None:           # gone while the learner was editing
+            self.start_server()
+        self.server.stdin.write(json.dumps(args) + "\n")
+        self.server.stdin.flush()
+        self.running = True
 
-def stop_round(pid):
-    if pid is not None:
-        end_tree(pid)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    return None
+    def over(self):
+        if self.running:
+            text = self.status.read_text()
+            lines = text[self.read:].splitlines()
+            if any('"done"' in line for line in lines):
+                self.read = len(text)
+                self.running = False
+            elif self.server.poll() is not None:     # the server itself is gone: start another
+                self.running = False
+                self.start_server()
+        return not self.running
 
+    def stop(self):
+        if self.running:
+            self.close()
+            self.start_server()
 
-def round_over(pid):
-    if pid is None:
-        return True
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return done == pid
+    def close(self):
+        end_tree(self.server.pid)
+        self.server.wait()
+        self.running = False
 
 
 def observe(folder, saves, poll):
@@ -161,43 +224,58 @@ def last_save(saves, first):
 
 
 def watch(args, poll=False):
-    from .quiet import import_tensorflow, preflight_or_exit
+    from .quiet import preflight_or_exit
     os.chdir(ROOT)
     folder = impl_folder(args)
     if not folder.is_dir():
         raise SystemExit(f"--impl: no such folder {folder}")
     preflight_or_exit()
-    import_tensorflow()                 # once, and no op: this process must stay able to fork
-    import pytest  # noqa: F401        preloaded for every round (kata.plugin itself is left for
-    from . import answers, report, results, worker  # noqa: F401    pytest to import: it rewrites asserts)
+    try:
+        workers = backend.choose(workers_asked(args))
+    except ValueError as error:
+        raise SystemExit(f"--workers: {error}") from None
     shown = str(folder.relative_to(ROOT)) + "/" if folder.is_relative_to(ROOT) else str(folder)
     progress = Path(tempfile.mkdtemp(prefix="kata-watch-")) / "progress.json"
-    saves, observer, child = queue.Queue(), None, None
+    saves, observer, rounds = queue.Queue(), None, None
     try:
+        rounds = (ForkedRounds if workers == "fork" else SpawnedRounds)(str(progress.parent))
         observer = observe(folder, saves, poll)
-        child = start_round(round_args(args, None, progress), str(progress.parent))
+        rounds.start(round_args(args, None, progress))
+        waiting = False
         while True:
-            if round_over(child) and child is not None:
-                child = None
+            if not waiting and rounds.over():
+                waiting = True
                 print(f"\nwatching {shown} (Ctrl-C to stop)", flush=True)
             try:
-                saved = saves.get(timeout=0.2)
+                saved = saves.get(timeout=0.05 if not waiting else 0.2)
             except queue.Empty:
                 continue
             saved = last_save(saves, saved)
-            child = stop_round(child)
+            rounds.stop()
             if sys.stdout.isatty():
                 print("\033[2J\033[H", end="")
             print(f"saved {Path(saved).name}: grading again", flush=True)
-            child = start_round(round_args(args, saved, progress), str(progress.parent))
+            rounds.start(round_args(args, saved, progress))
+            waiting = False
     except KeyboardInterrupt:
-        stop_round(child)
+        if rounds is not None:
+            rounds.close()
         print("\nstopped watching.", flush=True)
         return 0
     finally:
         if observer is not None:
             observer.stop()
         shutil.rmtree(progress.parent, ignore_errors=True)
+
+
+def workers_asked(args):
+    """--workers=... among the arguments, else $KATA_WORKERS, else auto (the plugin reads the same)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--workers="):
+            return arg.split("=", 1)[1]
+        if arg == "--workers" and i + 1 < len(args):
+            return args[i + 1]
+    return backend.default_choice()
 
 
 def main(argv):

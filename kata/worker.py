@@ -1,12 +1,12 @@
-"""The only code that imports and calls the learner's modules. It runs in a worker process, forked
-by the fork server (kata/forkserver.py), never in the process that grades.
+"""The only code that imports and calls the learner's modules. It runs in a worker process (forked by
+the fork server, kata/forkserver.py, or spawned, kata/spawnpool.py), never in the process that grades.
 
 A job is one function of one module, called at each argument tuple the registry names. What goes
 back to the grader is data only, in the job's folder:
 
 - answers.jsonl: a line when each call starts and one when it ends, with its value described as
   data, the seconds it took, what it printed (capped) and any notes; or its error as a record
-  (type, message, the learner's file and line);
+  (type, message, the learner's file and line): the records of kata/protocol.py;
 - numpy arrays as .npy files (saved without pickle), a Keras model as a .keras archive.
 """
 import importlib.util
@@ -15,21 +15,18 @@ import json
 import linecache
 import numbers
 import os
-import signal
 import sys
+import threading
 import time
 import traceback
 import warnings
 from pathlib import Path
 
+from .protocol import CallEnded, CallStarted, ImportFailed, write
+
 OUTPUT_CAP = 4000        # characters of what one call printed
 MESSAGE_CAP = 2000
 LARGEST_MODEL = 1_000_000   # parameters; the tutorial's models have a few hundred
-
-
-def record(answers, **fields):
-    answers.write(json.dumps(fields) + "\n")
-    answers.flush()
 
 
 def where(error, folder, label):
@@ -94,12 +91,14 @@ def describe(value, folder, stem, depth=0, whole=True):
 
 
 def import_learner_module(folder, module):
+    """A fresh import of the learner's module, from its source as it is now (never a cached .pyc:
+    a spawned worker serves several jobs and must see each save)."""
     path = Path(folder) / f"{module}.py"
     spec = importlib.util.spec_from_file_location(f"kata_{module}", path)
     loaded = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = loaded
     sys.path.insert(0, str(folder))
-    spec.loader.exec_module(loaded)
+    exec(compile(path.read_bytes(), str(path), "exec", dont_inherit=True), vars(loaded))
     return loaded
 
 
@@ -108,14 +107,26 @@ class Output:
     the descriptor: inside a box the folder's path may lead elsewhere)."""
 
     def __init__(self):
-        self.start = 0
+        self.start = 0          # the job's output file is new: what the import prints goes with the first call
 
     def since_last(self):
         sys.stdout.flush()
         sys.stderr.flush()
-        text = os.pread(1, OUTPUT_CAP + 1, self.start).decode(errors="replace")
+        text = read_at(1, OUTPUT_CAP + 1, self.start).decode(errors="replace")
         self.start = os.fstat(1).st_size
         return text[:OUTPUT_CAP] + ("\n[output cut]" if len(text) > OUTPUT_CAP else "")
+
+
+def read_at(fd, size, offset):
+    """size bytes of fd from offset, leaving the writers alone (fds 1 and 2 append)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    copy = os.dup(fd)            # Windows has no pread; the copy shares the offset, which appends ignore
+    try:
+        os.lseek(copy, offset, os.SEEK_SET)
+        return os.read(copy, size)
+    finally:
+        os.close(copy)
 
 
 def notes_from(caught):
@@ -123,62 +134,72 @@ def notes_from(caught):
 
 
 def run_job(job, answers):
-    """Import the module and make each call, recording each in answers as it ends."""
-    folder, label, out = job["folder"], job["label"], Path(job["dir"]) / "files"
+    """Import the module and make each call of the job (a protocol.Job), recording each in answers as it ends."""
+    folder, label, out = job.folder, job.label, Path(job.dir) / "files"
     output = Output()
     print_like_a_script()
+    linecache.checkcache()               # a spawned worker may have read an earlier save of a file
     with answers:
-        if not (Path(folder) / f"{job['module']}.py").is_file():
-            record(answers, import_error={"kind": "missing_file"})
+        if not (Path(folder) / f"{job.module}.py").is_file():
+            write(answers, ImportFailed({"kind": "missing_file"}))
             return
         try:
             with warnings.catch_warnings(record=True):
-                module = import_learner_module(folder, job["module"])
+                module = import_learner_module(folder, job.module)
         except SyntaxError as error:
-            record(answers, import_error={"kind": "syntax", "type": "SyntaxError", "message": error.msg,
-                                          "file": f"{label}{job['module']}.py", "line": error.lineno,
-                                          "code": (error.text or "").strip()}, output=output.since_last())
+            write(answers, ImportFailed({"kind": "syntax", "type": "SyntaxError", "message": error.msg,
+                                         "file": f"{label}{job.module}.py", "line": error.lineno,
+                                         "code": (error.text or "").strip()}, output.since_last()))
             return
         except BaseException as error:   # SystemExit and KeyboardInterrupt at import are the learner's too
-            record(answers, import_error=error_record(error, "import", folder, label), output=output.since_last())
+            write(answers, ImportFailed(error_record(error, "import", folder, label), output.since_last()))
             return
-        function = getattr(module, job["function"], None)
+        function = getattr(module, job.function, None)
         if not callable(function):
             defined = sorted(name for name, value in vars(module).items()
                              if inspect.isfunction(value) and value.__module__ == module.__name__)
-            record(answers, import_error={"kind": "missing_function", "defined": defined})
+            write(answers, ImportFailed({"kind": "missing_function", "defined": defined}))
             return
         notes = set()
         keep_fit_out_of_build(notes)      # what the import printed goes with the first call
-        for i, args in enumerate(job["calls"]):
-            record(answers, start=i)
-            seed_everything(job["seed"])
-            tell_where_before_the_limit(job["time_limit"])
+        for i, args in enumerate(job.calls):
+            write(answers, CallStarted(i))
+            seed_everything(job.seed)
+            watchdog = Watchdog(job.time_limit)
             started = time.perf_counter()
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     value = function(*args)
-                whole = job.get("whole_calls") is None or args in job["whole_calls"]
-                result = {"value": describe(value, out, f"call{i}", whole=whole)}
+                result = {"value": describe(value, out, f"call{i}", whole=args in job.whole_calls)}
             except NotImplementedError as error:
                 result = {"error": error_record(error, "not_started", folder, label)}
             except BaseException as error:    # sys.exit() in a call is the learner's, not the kata's
                 result = {"error": error_record(error, "exception", folder, label)}
                 caught = []
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            record(answers, call=i, seconds=round(time.perf_counter() - started, 4), output=output.since_last(),
-                   notes=sorted(notes | set(notes_from(caught))), **result)
+            watchdog.cancel()
+            write(answers, CallEnded(i, round(time.perf_counter() - started, 4), output.since_last(),
+                                     sorted(notes | set(notes_from(caught))), **result))
 
 
-def tell_where_before_the_limit(time_limit):
-    """Just before the server stops a call that overruns, write where the call is to the output: the
-    grader names that line. A Python signal handler runs between two lines of the call, safely."""
-    def where(number, frame):
-        sys.stderr.write("".join(traceback.format_stack(frame)))
-        sys.stderr.flush()
-    signal.signal(signal.SIGALRM, where)
-    signal.setitimer(signal.ITIMER_REAL, max(time_limit - 0.5, 0.1))
+class Watchdog:
+    """Just before the backend stops a call that overruns, write where the call is to the output: the
+    grader names that line. A thread of this process reads the calling thread's frame: plain Python,
+    so it runs between two lines of the call, safely, on every platform (no SIGALRM)."""
+
+    def __init__(self, time_limit):
+        self.done, self.caller = threading.Event(), threading.get_ident()
+        threading.Thread(target=self.watch, args=(max(time_limit - 0.5, 0.1),), daemon=True).start()
+
+    def watch(self, seconds):
+        if not self.done.wait(seconds):
+            frame = sys._current_frames().get(self.caller)
+            if frame is not None:
+                sys.stderr.write("".join(traceback.format_stack(frame)))
+                sys.stderr.flush()
+
+    def cancel(self):
+        self.done.set()
 
 
 def seed_everything(seed):

@@ -1,0 +1,231 @@
+"""The learner's path on the portable workers (kata/spawnpool.py), as macOS and Windows run it.
+
+Here on Linux each test runs on every simulated platform: `spawn` forces the spawned workers
+($KATA_WORKERS=spawn); `windows-like` and `macos-like` put instructor/platforms/<name>/ first on
+PYTHONPATH, whose sitecustomize.py removes from every Python of the run what that OS lacks (os.fork
+and os.pidfd_open, and for Windows also os.setsid, os.killpg, os.pread, SIGALRM...), so that a new
+Linux-only call anywhere in the learner's path fails here. On a real macOS or Windows (the
+platforms workflow, .github/workflows/platforms.yml) the tests run once, on the platform itself.
+
+Every run is a subprocess: this pytest process has imported TensorFlow.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import backend
+from kata.processes import alive, descendants
+
+from .test_learner_loop import FITS_AND_PRINTS, NEVER_RETURNS, SYNTAX_ERROR, Lines
+
+ROOT = Path(__file__).resolve().parents[2]
+SIMULATED = ROOT / "instructor" / "platforms"
+if backend.missing_for_fork():       # a real macOS or Windows: auto already chooses the spawned workers
+    PLATFORMS = {"this-platform": {}}
+else:
+    PLATFORMS = {"spawn": {"KATA_WORKERS": "spawn"},
+                 "windows-like": {"PYTHONPATH": str(SIMULATED / "windows_like")},
+                 "macos-like": {"PYTHONPATH": str(SIMULATED / "macos_like")}}
+POSIX = pytest.mark.skipif(os.name == "nt", reason="a test cannot press Ctrl-C in a Windows console")
+EVERY = pytest.mark.parametrize("env", sorted(PLATFORMS), indirect=True)
+MAIN = pytest.mark.parametrize("env", sorted(set(PLATFORMS) - {"macos-like"}), indirect=True)   # macOS-like
+#      differs from Windows-like only in what it keeps: the cheap checks run on it, the long ones do not
+
+
+@pytest.fixture
+def env(request, tmp_path):
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "KATA_HINTS_STATE": str(tmp_path / "hints.json"),
+            **PLATFORMS[request.param], "KATA_TEST_PLATFORM": request.param}
+
+
+@pytest.fixture
+def impl(tmp_path):
+    folder = tmp_path / "impl"
+    shutil.copytree(ROOT / "exercises", folder, ignore=shutil.ignore_patterns("hints", "__pycache__"))
+    return folder
+
+
+def kata(env, *args):
+    done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout + done.stderr
+
+
+def graded(env, folder, tmp_path):
+    code, output = kata(env, "-q", "--grade", f"--impl={folder}", f"--results-json={tmp_path / 'results.json'}")
+    return code, output, json.loads((tmp_path / "results.json").read_text())
+
+
+@EVERY
+def test_the_simulation_removes_what_the_platform_lacks(env):
+    """The mechanism, not only the outcome: the child Pythons really lack the calls."""
+    probe = ("import os, signal; from kata import backend; "
+             "print(hasattr(os, 'fork'), hasattr(os, 'pidfd_open'), hasattr(signal, 'SIGALRM'), backend.choose('auto'))")
+    seen = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True).stdout.split()
+    expected = {"windows-like": ["False", "False", "False", "spawn"], "macos-like": ["True", "False", "True", "spawn"],
+                "spawn": ["True", "True", "True", "fork"]}     # forced by $KATA_WORKERS, not by what is missing
+    platform = env["KATA_TEST_PLATFORM"]
+    assert seen == expected[platform] if platform in expected else seen[-1] == "spawn", seen
+
+
+@EVERY
+def test_the_solutions_score_full_points_on_the_spawned_workers(env, tmp_path):
+    code, output, results = graded(env, ROOT / "solutions", tmp_path)
+    assert results["workers"] == "spawn", results["workers"]
+    failed = [t["name"] for t in results["tests"] if t["status"] != "pass"]
+    assert code == 0 and results["status"] == "pass" and not failed, failed or output
+    assert results["score"] == results["max_score"] == 205
+    assert "Traceback" not in output
+
+
+@EVERY
+def test_the_stubs_fail_every_check_with_not_started(env, tmp_path):
+    code, output, results = graded(env, ROOT / "exercises", tmp_path)
+    assert results["workers"] == "spawn"
+    assert results["score"] == 0 and not [t for t in results["tests"] if t["status"] == "pass"]
+    assert "not started: exercises/one_to_one.py make_dataset(), build_model()" in output
+    assert "Traceback" not in output
+
+
+@MAIN
+def test_an_endless_loop_is_stopped_within_10_s_naming_the_line(env, impl):
+    shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")
+    started = time.monotonic()
+    _, output = kata(env, f"--impl={impl}", "tests/test_many_to_many.py")
+    assert time.monotonic() - started < 45
+    assert "timed out: many_to_many.build_model(5)" in output and "(10 s)" in output, output
+    assert "many_to_many.py line 18 (while model.count_params() > 0:" in output, output
+
+
+@MAIN
+def test_an_endless_loop_costs_only_its_function_the_replacement_worker_grades_the_rest(env, impl):
+    shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")
+    shutil.copy(ROOT / "solutions" / "many_to_one.py", impl / "many_to_one.py")
+    _, output = kata(env, f"--impl={impl}", "tests/test_many_to_many.py", "tests/test_many_to_one.py")
+    assert "many_to_one       34 / 34    done" in output, output
+
+
+@MAIN
+def test_fit_in_build_model_is_skipped_and_own_output_shows_under_its_check(env, impl):
+    (impl / "one_to_one.py").write_text(FITS_AND_PRINTS)
+    started = time.monotonic()
+    _, output = kata(env, f"--impl={impl}", "tests/test_one_to_one.py")
+    assert time.monotonic() - started < 60, "the 1000 epochs ran"
+    optimizer = output[output.index("is compiled with optimizer SGD"):]
+    assert "your code printed:" in optimizer and "lstm (LSTM)" in optimizer, output
+    assert "build_model calls model.fit(...): the tests train the model themselves" in output
+
+
+@MAIN
+def test_each_job_imports_the_learners_modules_afresh(env, impl):
+    """A spawned worker serves several jobs (make_dataset's, then build_model's): each must import
+    the learner's module, and a helper module of theirs, afresh, as a forked worker would."""
+    (impl / "helper.py").write_text("IMPORTS = []\n")
+    solution = (ROOT / "solutions" / "one_to_one.py").read_text()
+    fresh = ("\n    if len(helper.IMPORTS) != 1:\n        raise RuntimeError('helper.py was imported before')\n")
+    solution = solution.replace("def make_dataset(length=5):", "def make_dataset(length=5):" + fresh)
+    solution = solution.replace("def build_model(length=5):", "def build_model(length=5):" + fresh)
+    (impl / "one_to_one.py").write_text("import helper\nhelper.IMPORTS.append(1)\n" + solution)
+    _, output = kata(env, f"--impl={impl}", "tests/test_one_to_one.py")
+    assert "one_to_one        34 / 34    done" in output, output
+
+
+@EVERY
+@pytest.mark.parametrize("asked, words", [("--workers=fork", "the fork workers need os.fork"),
+                                          ("--sandbox=class", "--sandbox=class needs the fork workers")])
+def test_what_the_spawned_workers_cannot_do_is_one_line_not_a_traceback(env, asked, words):
+    if asked == "--workers=fork" and "PYTHONPATH" not in env and not backend.missing_for_fork():
+        pytest.skip("this Python can fork: --workers=fork works here")
+    if "PYTHONPATH" in env and env["PYTHONPATH"].endswith("macos_like") and asked == "--workers=fork":
+        words = "the fork workers need os.pidfd_open"
+    extra = ["--workers=spawn"] if asked == "--sandbox=class" else []
+    code, output = kata(env, "-q", asked, *extra, "tests/test_parameters.py")
+    assert code == 4 and words in output and "Traceback" not in output, output
+
+
+@MAIN
+@POSIX
+def test_watch_grades_each_save_and_ctrl_c_leaves_nothing(env, impl, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT,
+                               env={**env, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    out = Lines(process)
+    try:
+        out.until("watching", timeout=120)
+        assert "175 not started" in "".join(out.seen)
+        shutil.copy(ROOT / "solutions" / "one_to_one.py", impl / "one_to_one.py")
+        out.until("saved one_to_one.py")
+        assert "34 passed" in out.until(" in ")
+        table = "".join(out.seen[-15:])
+        assert "one_to_one        34 / 34    done" in table
+        assert "many_to_one        0 / 34    not started  (graded earlier)" in table
+        out.until("watching")
+        shutil.copy(SYNTAX_ERROR, impl / "one_to_one.py")
+        out.until("SyntaxError")
+        out.until("watching")
+        shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")     # a worker busy for ever ...
+        out.until("saved many_to_many.py")
+        time.sleep(3)
+        tree = descendants(process.pid)
+        assert len(tree) >= 3, tree                             # watcher, round server, workers
+        os.killpg(process.pid, signal.SIGINT)                    # ... and Ctrl-C, as the terminal sends it
+        rest = process.communicate(timeout=20)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0
+    assert rest.strip().splitlines()[-1] == "stopped watching." and "Traceback" not in rest, rest
+    time.sleep(0.5)
+    assert not alive(tree), f"left behind: {alive(tree)}"
+    assert not list(temp.iterdir()), "temporary files left behind"
+
+
+@MAIN
+@POSIX
+def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(env, tmp_path):
+    (tmp_path / "impl").mkdir()
+    shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
+    script = ("import sys, run; sys.exit(run.run([sys.executable, '-m', 'pytest', "
+              f"'--impl={tmp_path / 'impl'}', '--time-limit=600', 'tests/test_many_to_many.py']))")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                               env={**env, "TMPDIR": str(temp)})
+    try:
+        deadline = time.monotonic() + 60
+        while len(descendants(process.pid)) < 3 and time.monotonic() < deadline:   # run.py, pytest, a worker
+            time.sleep(0.2)
+        time.sleep(6)                                            # the worker is inside the endless call
+        tree = descendants(process.pid)
+        assert len(tree) >= 3, tree
+        os.killpg(process.pid, signal.SIGINT)
+        output = process.communicate(timeout=20)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
+    time.sleep(0.5)
+    assert not alive(tree), f"left behind: {alive(tree)}"
+    assert not list(temp.iterdir()), "temporary files left behind"
+
+
+@pytest.mark.skipif(backend.missing_for_fork() != [], reason="the catalogue runs once per simulated platform, on Linux")
+@pytest.mark.parametrize("simulated", ["spawn", "windows-like"])
+def test_the_whole_mistakes_catalogue_keeps_its_words(simulated):
+    """test_mistakes.py, every mistake and correct variant, run again with every graded run on the
+    spawned workers; a child pytest, so that its own graded runs inherit the platform."""
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "instructor/tests/test_mistakes.py"],
+                         cwd=ROOT, env={**os.environ, **PLATFORMS[simulated]}, capture_output=True, text=True,
+                         timeout=1800)
+    assert run.returncode == 0 and " passed" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]
