@@ -80,24 +80,33 @@ def option_path(name, value, cwd):
     return from_root(value, cwd)
 
 
-def run(command):
+def run(command, handles_ctrl_c=False):
     """Run the command to its end; Ctrl-C stops it with one line. The command runs in a process
-    group of its own so that Ctrl-C reaches only this script, which then ends it (its workers go
-    with it: they end when their grader does), and in a temporary folder of its own, removed after
-    it however it ended (a grader stopped mid-run leaves its workers' folders)."""
-    own_group = os.name != "nt" and not any(arg in INTERACTIVE for arg in command)
+    group of its own (a session on POSIX, a new process group on Windows) so that Ctrl-C reaches
+    only this script, which then ends it and every process below it, and in a temporary folder of
+    its own, removed after it however it ended (a grader stopped mid-run leaves its workers'
+    folders). A command that handles Ctrl-C itself (watch mode, pytest's --pdb) shares the
+    terminal's group and is waited for."""
+    sys.path.insert(0, str(ROOT))
+    from kata.processes import end_tree, own_group      # the standard library only: no .venv needed
+    alone = not handles_ctrl_c and not any(arg in INTERACTIVE for arg in command)
     with tempfile.TemporaryDirectory(prefix="kata-run-", ignore_cleanup_errors=True) as tmp:
-        child = subprocess.Popen(command, cwd=ROOT, start_new_session=own_group, env={**os.environ, "TMPDIR": tmp})
+        child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp},
+                                 **(own_group() if alone else {}))
         try:
             return child.wait()
         except KeyboardInterrupt:
-            if own_group:
-                sys.path.insert(0, str(ROOT))
-                from kata.watch import end_tree     # stdlib only
+            if alone:
                 end_tree(child.pid)
-            child.wait()
-            print("\nstopped (Ctrl-C).", file=sys.stderr)
-            return 130
+                child.wait()
+                print("\nstopped (Ctrl-C).", file=sys.stderr)
+                return 130
+            while child.poll() is None:          # it says its own last line
+                try:
+                    child.wait()
+                except KeyboardInterrupt:
+                    continue
+            return child.returncode
 
 
 def main(argv):
@@ -108,12 +117,8 @@ def main(argv):
     except KeyboardInterrupt:
         return "\nstopped (Ctrl-C) while setting up .venv: run again to finish it."
     args = pytest_args(argv, Path.cwd())
-    if "--watch" in args:
-        if os.name == "nt":
-            return "--watch needs fork(), which Windows lacks: use WSL, or run python3 run.py after each save."
-        command = [str(PYTHON), "-m", "kata.watch", *[a for a in args if a != "--watch"]]
-        os.chdir(ROOT)
-        os.execv(command[0], command)      # the watcher handles Ctrl-C itself
+    if "--watch" in args:                  # the watcher handles Ctrl-C itself
+        return run([str(PYTHON), "-m", "kata.watch", *[a for a in args if a != "--watch"]], handles_ctrl_c=True)
     return run([str(PYTHON), "-m", "pytest", *args])
 
 

@@ -297,7 +297,7 @@ def run_grading(kata, results, log, options):
     """Grade kata/exercises in a grading process; the reason it did not finish, or None."""
     limit = options.max_output_mb * 2**20
     arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
-                 "--grade", "--sandbox=class"]
+                 "--grade", "--sandbox=class", "--workers=fork"]     # the box, whatever $KATA_WORKERS says
     if options.training_cache:     # outside every box: only the grading processes read and write it
         arguments.append(f"--training-cache={options.training_cache}")
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
@@ -632,8 +632,19 @@ def say_what_the_box_cannot_enforce():
             print(f"Note: the sandbox does not enforce {part} here: {why}", file=sys.stderr, flush=True)
 
 
+def linux_or_exit():
+    """The gradebook grades a class in the fork workers' box: where they cannot run, one line, exit 4."""
+    from kata.backend import missing_for_fork
+    missing = missing_for_fork()
+    if missing:
+        print(f"the gradebook needs Linux: it grades in the fork workers' box, and this Python lacks "
+              f"{' and '.join(missing)}. Grade the class on a Linux machine or container.", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+
+
 def main(argv=None):
     options = parse(argv)
+    linux_or_exit()
     say_what_the_box_cannot_enforce()
     become_subreaper()
     for number in (signal.SIGINT, signal.SIGTERM):

@@ -23,7 +23,7 @@ from .processes import end_tree, own_group, python_command
 from .progress import Progress
 from .protocol import JobEnded
 
-POLL = 0.05           # seconds between checks of the running jobs
+POLL = 0.05           # seconds between checks of the running jobs (a worker's message wakes it sooner)
 RESTARTS = 3          # workers that may die before they are ready before the pool gives up
 SHARED = []           # a pool that a process keeps across pytest sessions (watch mode's rounds)
 
@@ -31,7 +31,8 @@ SHARED = []           # a pool that a process keeps across pytest sessions (watc
 class Worker:
     """One spawned worker process and what it last said."""
 
-    def __init__(self):
+    def __init__(self, wake):
+        self.wake = wake           # set when the worker says something: the supervisor looks at once
         self.process = subprocess.Popen(python_command("from kata.spawned_worker import main; main()"),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, bufsize=1, **own_group())
@@ -45,6 +46,8 @@ class Worker:
                 self.messages.append(json.loads(line))
             except ValueError:
                 continue
+            self.wake.set()
+        self.wake.set()            # its end: it exited or was killed
 
     def send(self, job):
         self.job, self.progress = job, Progress(job)
@@ -80,7 +83,8 @@ class SpawnPool:
         self.changed = threading.Condition()
         self.queue, self.done, self.closed, self.restarts = collections.deque(), {}, False, 0
         self.broken = False      # no worker could start: every job is lost
-        self.workers = [Worker() for _ in range(workers)]
+        self.wake = threading.Event()
+        self.workers = [Worker(self.wake) for _ in range(workers)]
         threading.Thread(target=self.supervise, daemon=True).start()
 
     def submit(self, job):
@@ -89,6 +93,7 @@ class SpawnPool:
                 self.done[job.id] = JobEnded(job.id, lost=True)
             else:
                 self.queue.append(job)
+        self.wake.set()
 
     def wait(self, job_id):
         with self.changed:
@@ -114,7 +119,7 @@ class SpawnPool:
         """A new worker in the place of this one, which has been stopped."""
         with self.changed:
             if not self.closed and worker in self.workers:
-                self.workers[self.workers.index(worker)] = Worker()
+                self.workers[self.workers.index(worker)] = Worker(self.wake)
 
     def supervise(self):
         try:
@@ -126,7 +131,8 @@ class SpawnPool:
                 now = time.monotonic()
                 for worker in workers:
                     self.check(worker, now)
-                time.sleep(POLL)
+                self.wake.wait(POLL)
+                self.wake.clear()
         finally:                                   # given up, or a fault of the kata's here
             self.give_up()
 

@@ -7,13 +7,17 @@ subprocess; the runs start together on a pool of one thread per core, and each t
 import os
 import subprocess
 import sys
-import tomllib
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:     # Python 3.10: requirements.txt installs tomli, the library tomllib came from
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 MISTAKES = ROOT / "instructor" / "mistakes"

@@ -112,6 +112,40 @@ def test_an_endless_loop_costs_only_its_function_the_replacement_worker_grades_t
     assert "many_to_one       34 / 34    done" in output, output
 
 
+STARTS_A_CHILD_THEN_LOOPS = """
+import subprocess, sys, time
+from pathlib import Path
+
+
+def make_dataset(length=5):
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    Path({pids!r}).write_text(str(child.pid))
+    while True:
+        time.sleep(0.1)
+
+
+def build_model(length=5):      # the next job, in the worker that replaced the stopped one
+    import psutil
+    try:
+        child = psutil.Process(int(Path({pids!r}).read_text()))
+        seen = "dead" if child.status() == psutil.STATUS_ZOMBIE else "alive"
+    except psutil.NoSuchProcess:
+        seen = "dead"
+    Path({seen!r}).write_text(seen)
+    raise NotImplementedError
+"""
+
+
+@MAIN
+def test_a_worker_stopped_for_its_time_ends_what_it_started(env, impl, tmp_path):
+    pids, seen = tmp_path / "child.pid", tmp_path / "seen.txt"
+    (impl / "one_to_one.py").write_text(STARTS_A_CHILD_THEN_LOOPS.format(pids=str(pids), seen=str(seen)))
+    _, output = kata(env, f"--impl={impl}", "--time-limit=3", "tests/test_one_to_one.py")
+    assert "timed out: one_to_one.make_dataset(5)" in output, output
+    assert seen.read_text() == "dead", "the stopped worker's child was still running during the next job"
+    assert not alive([int(pids.read_text())])
+
+
 @MAIN
 def test_fit_in_build_model_is_skipped_and_own_output_shows_under_its_check(env, impl):
     (impl / "one_to_one.py").write_text(FITS_AND_PRINTS)
@@ -137,6 +171,18 @@ def test_each_job_imports_the_learners_modules_afresh(env, impl):
     assert "one_to_one        34 / 34    done" in output, output
 
 
+@MAIN
+def test_run_py_grades_a_folder_with_spaces_in_its_path_saved_with_crlf_line_endings(env, tmp_path):
+    """As a Windows editor saves it, in a folder a learner might name; through run.py, as the README says."""
+    folder = tmp_path / "my work (copy)" / "exercises 2"
+    folder.mkdir(parents=True)
+    for name in ("one_to_one.py", "many_to_one.py"):
+        (folder / name).write_bytes((ROOT / "solutions" / name).read_bytes().replace(b"\n", b"\r\n"))
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), f"--impl={folder}", "tests/test_one_to_one.py",
+                           "tests/test_many_to_one.py"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "68 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
+
+
 @EVERY
 @pytest.mark.parametrize("asked, words", [("--workers=fork", "the fork workers need os.fork"),
                                           ("--sandbox=class", "--sandbox=class needs the fork workers")])
@@ -148,6 +194,16 @@ def test_what_the_spawned_workers_cannot_do_is_one_line_not_a_traceback(env, ask
     extra = ["--workers=spawn"] if asked == "--sandbox=class" else []
     code, output = kata(env, "-q", asked, *extra, "tests/test_parameters.py")
     assert code == 4 and words in output and "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("env", sorted(set(PLATFORMS) - {"spawn"}), indirect=True)
+def test_the_gradebook_says_in_one_line_that_it_needs_linux(env, tmp_path):
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    run = subprocess.run([sys.executable, "-m", "instructor.gradebook", str(tmp_path / "class"), "--out",
+                          str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 4 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.strip().splitlines() == [run.stderr.strip()] and "the gradebook needs Linux" in run.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
 
 
 @MAIN

@@ -13,7 +13,8 @@ from kata.feedback import Failed, Feedback, fail
 from .runs import ROOT
 
 PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.report", "kata.hints",
-        "kata.ci_report")
+        "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes", "kata.spawnpool",
+        "kata.forkserver")
 
 
 def test_the_pure_modules_import_without_tensorflow():
