@@ -1,4 +1,5 @@
 """How much faster is the graded suite than the tutorial's training recipes? Both measured now.
+(On the default workers only: benchmark/backends.py measures the fork and the spawned workers side by side.)
 
     python benchmark/speed.py        # about four minutes, most of it the tutorial's recipes
 
@@ -16,6 +17,10 @@ from pathlib import Path
 from watch import save_to_verdict   # benchmark/watch.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from kata import backend  # noqa: E402
+
+WORKERS = f"{backend.choose(backend.default_choice())} workers"   # what pytest and the watcher run: auto is fork here
 CORE = ["tests/test_one_to_one.py", "tests/test_many_to_one.py", "tests/test_many_to_many.py"]
 
 
@@ -38,14 +43,14 @@ def main():
     print("tutorial recipes (model.fit, verbose=2 as in the tutorial):", flush=True)
     tutorial, out = wall(python, "benchmark/tutorial_recipes.py")
     print("".join(line + "\n" for line in out.splitlines() if "largest error" in line), end="")
-    print(f"whole graded suite on solutions/, six exercises:    {suite:6.1f} s wall")
-    print(f"the three tutorial exercises' tests:                 {core:6.1f} s wall")
-    print(f"one exercise (tests/test_many_to_many.py):           {one:6.1f} s wall")
+    print(f"whole graded suite on solutions/, six exercises:    {suite:6.1f} s wall ({WORKERS})")
+    print(f"the three tutorial exercises' tests:                 {core:6.1f} s wall ({WORKERS})")
+    print(f"one exercise (tests/test_many_to_many.py):           {one:6.1f} s wall ({WORKERS})")
     print(f"watch mode, save to verdict (many_to_many):   {watched:6.1f} s wall (median of 5 saves, each a new model; "
-          "benchmark/watch.py)")
+          f"benchmark/watch.py; {WORKERS})")
     print(f"tutorial recipes (benchmark/tutorial_recipes.py):    {tutorial:6.1f} s wall")
-    print(f"ratio tutorial recipes / whole suite:       {tutorial / suite:5.1f}x")
-    print(f"ratio tutorial recipes / three exercises:   {tutorial / core:5.1f}x")
+    print(f"ratio tutorial recipes / whole suite:       {tutorial / suite:5.1f}x ({WORKERS})")
+    print(f"ratio tutorial recipes / three exercises:   {tutorial / core:5.1f}x ({WORKERS})")
 
 
 if __name__ == "__main__":

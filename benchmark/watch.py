@@ -10,6 +10,7 @@ Each save gives the LSTM a new name, so every save is a model the watcher has no
 the rounds share a training cache, and the same model saved again would not be trained again.
 The figure for such a save (an edit that leaves the model as it was) is printed beside it.
 """
+import collections
 import os
 import shutil
 import signal
@@ -28,12 +29,14 @@ EXERCISE = "many_to_many"
 def read_until(process, words, timeout=120):
     """Lines of the watcher's output until one holds `words`; the time it came."""
     deadline = time.monotonic() + timeout
+    seen = collections.deque(maxlen=30)
     for line in process.stdout:
         if words in line:
             return time.perf_counter()
+        seen.append(line)
         if time.monotonic() > deadline:
             break
-    sys.exit(f"the watcher never printed {words!r}")
+    sys.exit(f"the watcher never printed {words!r}; its last lines:\n{''.join(seen)}")
 
 
 def saved_text(i, new_model):
@@ -44,14 +47,15 @@ def saved_text(i, new_model):
     return text + f"\n# save {i}\n"
 
 
-def save_to_verdict(python=sys.executable, repeat=REPEAT, new_model=True):
-    """[seconds from each save to its verdict]."""
+def save_to_verdict(python=sys.executable, repeat=REPEAT, new_model=True, env=None):
+    """[seconds from each save to its verdict]; env: the watcher's environment (default this one's)."""
     folder = Path(tempfile.mkdtemp(prefix="kata-bench-"))
+    env = dict(os.environ if env is None else env, KATA_HINTS_STATE=str(folder / "hints.json"))
     impl = folder / "impl"
     shutil.copytree(ROOT / "exercises", impl, ignore=shutil.ignore_patterns("hints", "__pycache__"))
     process = subprocess.Popen([python, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                               env={**os.environ, "KATA_HINTS_STATE": str(folder / "hints.json")})
+                               env=env)
     try:
         read_until(process, "watching")
         times = []
