@@ -111,7 +111,7 @@ def pytest_configure(config):
     if workers == "spawn" and config.getoption("--sandbox") == "class":
         raise pytest.UsageError("--sandbox=class needs the fork workers (--workers=fork, on Linux): "
                                 "spawned workers are not boxed.")
-    server = start_spawned() if workers == "spawn" else None   # they import TensorFlow while this process does
+    server = start_spawned(grades(config)) if workers == "spawn" else None   # they import TensorFlow while this does
     tf, _ = import_tensorflow()
     tf.config.experimental.enable_op_determinism()
     tf.random.set_seed(chosen_seed)
@@ -131,10 +131,17 @@ def pytest_configure(config):
                                       "kata-results")
 
 
-def start_spawned():
-    """The spawned workers: a pool kept by this process across sessions (watch mode's), else a new one."""
+def grades(config):
+    """Whether the session is likely to grade: it runs graded test files (tests/), not only others."""
+    here = config.invocation_params.dir
+    return any(Path(here, arg.split("::")[0]).resolve().is_relative_to(ROOT / "tests") for arg in config.args)
+
+
+def start_spawned(now):
+    """The spawned workers: a pool kept by this process across sessions (watch mode's), else a new
+    one, started now if the session grades, else at its first job."""
     from .spawnpool import SHARED, SpawnPool
-    return SHARED[0] if SHARED else SpawnPool(backend.workers_for_this_machine())
+    return SHARED[0] if SHARED else SpawnPool(backend.workers_for_this_machine(), start=now)
 
 
 def pytest_unconfigure(config):

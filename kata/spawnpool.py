@@ -79,12 +79,14 @@ class SpawnPool:
     """submit(Job), wait(job id) -> JobEnded, close(): the fork server's interface."""
     kind = "spawn"
 
-    def __init__(self, workers):
-        self.changed = threading.Condition()
+    def __init__(self, workers, start=True):
+        """workers processes, started now (while the grader imports TensorFlow) or, not start, at
+        the first job (a session that grades nothing, such as the self-check's own, starts none)."""
+        self.size, self.changed = workers, threading.Condition()
         self.queue, self.done, self.closed, self.restarts = collections.deque(), {}, False, 0
         self.broken = False      # no worker could start: every job is lost
         self.wake = threading.Event()
-        self.workers = [Worker(self.wake) for _ in range(workers)]
+        self.workers = [Worker(self.wake) for _ in range(workers)] if start else []
         threading.Thread(target=self.supervise, daemon=True).start()
 
     def submit(self, job):
@@ -93,6 +95,8 @@ class SpawnPool:
                 self.done[job.id] = JobEnded(job.id, lost=True)
             else:
                 self.queue.append(job)
+                if not self.workers and not self.closed:
+                    self.workers = [Worker(self.wake) for _ in range(self.size)]
         self.wake.set()
 
     def wait(self, job_id):

@@ -66,11 +66,13 @@ def graded(env, folder, tmp_path):
 @EVERY
 def test_the_simulation_removes_what_the_platform_lacks(env):
     """The mechanism, not only the outcome: the child Pythons really lack the calls."""
-    probe = ("import os, signal; from kata import backend; "
-             "print(hasattr(os, 'fork'), hasattr(os, 'pidfd_open'), hasattr(signal, 'SIGALRM'), backend.choose('auto'))")
+    probe = ("import importlib.util, os, signal; from kata import backend\n"
+             "try:\n    import resource\nexcept ImportError:\n    resource = None\n"
+             "print(hasattr(os, 'fork'), hasattr(os, 'pidfd_open'), hasattr(signal, 'SIGALRM'), resource is not None, "
+             "backend.choose('auto'))")
     seen = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True).stdout.split()
-    expected = {"windows-like": ["False", "False", "False", "spawn"], "macos-like": ["True", "False", "True", "spawn"],
-                "spawn": ["True", "True", "True", "fork"]}     # forced by $KATA_WORKERS, not by what is missing
+    expected = {"windows-like": ["False", "False", "False", "False", "spawn"],
+                "macos-like": ["True", "False", "True", "True", "spawn"], "spawn": ["True", "True", "True", "True", "fork"]}     # forced by $KATA_WORKERS, not by what is missing
     platform = env["KATA_TEST_PLATFORM"]
     assert seen == expected[platform] if platform in expected else seen[-1] == "spawn", seen
 
@@ -144,6 +146,15 @@ def test_a_worker_stopped_for_its_time_ends_what_it_started(env, impl, tmp_path)
     assert "timed out: one_to_one.make_dataset(5)" in output, output
     assert seen.read_text() == "dead", "the stopped worker's child was still running during the next job"
     assert not alive([int(pids.read_text())])
+
+
+@MAIN
+def test_a_worker_that_exits_costs_only_its_function(env, impl):
+    (impl / "one_to_one.py").write_text((ROOT / "exercises" / "one_to_one.py").read_text().replace(
+        "def make_dataset(length=5):", "def make_dataset(length=5):\n    import os\n    os._exit(3)", 1))
+    _, output = kata(env, f"--impl={impl}", "tests/test_one_to_one.py")
+    assert "one_to_one.make_dataset(5) ended the process (exit code 3)" in output, output
+    assert "not started: " in output and "build_model()" in output, output     # the next job, a new worker
 
 
 @MAIN

@@ -1,7 +1,10 @@
 """Windows, simulated on Linux for the self-check: this Python lacks what Windows lacks and the
-learner's path might reach for (put this folder first on PYTHONPATH; every child inherits it)."""
+learner's path might reach for (put this folder first on PYTHONPATH; every child inherits it):
+fork and pidfd_open, sessions and process groups, pread, SIGALRM and its timers, and the POSIX-only
+modules (an import of one raises ImportError, as it would there)."""
 import os
 import signal
+import sys
 
 for name in ("fork", "forkpty", "pidfd_open", "setsid", "killpg", "getpgid", "pread"):
     if hasattr(os, name):
@@ -9,3 +12,6 @@ for name in ("fork", "forkpty", "pidfd_open", "setsid", "killpg", "getpgid", "pr
 for name in ("setitimer", "SIGALRM", "ITIMER_REAL"):
     if hasattr(signal, name):
         delattr(signal, name)
+for name in ("resource", "fcntl", "termios", "pwd", "grp"):
+    if name not in sys.modules:
+        sys.modules[name] = None
