@@ -11,6 +11,7 @@ Any other argument is passed to pytest. Paths are read from the folder you run t
 """
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,7 @@ def run(command, handles_ctrl_c=False):
     sys.path.insert(0, str(ROOT))
     from kata.processes import end_tree, own_group      # the standard library only: no .venv needed
     alone = not handles_ctrl_c and not any(arg in INTERACTIVE for arg in command)
+    signal.signal(signal.SIGTERM, interrupted)            # a stop asked by another program: the same end
     with tempfile.TemporaryDirectory(prefix="kata-run-", ignore_cleanup_errors=True) as tmp:
         child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp},
                                  **(own_group() if alone else {}))
@@ -107,6 +109,10 @@ def run(command, handles_ctrl_c=False):
                 except KeyboardInterrupt:
                     continue
             return child.returncode
+
+
+def interrupted(number, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv):
