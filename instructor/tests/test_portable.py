@@ -67,8 +67,8 @@ def graded(env, folder, tmp_path):
 def test_the_simulation_removes_what_the_platform_lacks(env):
     """The mechanism, not only the outcome: the child Pythons really lack the calls."""
     probe = ("import importlib.util, os, signal; from kata import backend\n"
-             "try:\n    import resource\nexcept ImportError:\n    resource = None\n"
-             "print(hasattr(os, 'fork'), hasattr(os, 'pidfd_open'), hasattr(signal, 'SIGALRM'), resource is not None, "
+             "try:\n    import fcntl\nexcept ImportError:\n    fcntl = None\n"
+             "print(hasattr(os, 'fork'), hasattr(os, 'pidfd_open'), hasattr(signal, 'SIGALRM'), fcntl is not None, "
              "backend.choose('auto'))")
     seen = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True).stdout.split()
     expected = {"windows-like": ["False", "False", "False", "False", "spawn"],
