@@ -32,11 +32,11 @@ def read_jobs(pipe, jobs):
 
 def learners_modules(before, folder):
     """The modules imported since `before` that are the learner's: kata_<module>, and any module
-    whose file is in the graded folder (a helper module of theirs)."""
-    found = []
+    whose file is in the graded folder (a helper module or package of theirs)."""
+    found, folder = [], Path(folder).resolve()
     for name in set(sys.modules) - before:
         file = getattr(sys.modules.get(name), "__file__", None) or ""
-        if name.startswith("kata_") or (file and Path(file).resolve().parent == Path(folder).resolve()):
+        if name.startswith("kata_") or (file and Path(file).resolve().is_relative_to(folder)):
             found.append(name)
     return found
 

@@ -41,18 +41,25 @@ class Worker:
         threading.Thread(target=self.listen, daemon=True).start()
 
     def listen(self):
-        for line in self.process.stdout:
-            try:
-                self.messages.append(json.loads(line))
-            except ValueError:
-                continue
-            self.wake.set()
-        self.wake.set()            # its end: it exited or was killed
+        try:
+            for line in self.process.stdout:
+                try:
+                    self.messages.append(json.loads(line))
+                except ValueError:
+                    continue
+                self.wake.set()
+        except (OSError, ValueError):  # the pipe closed under it: the worker was stopped
+            pass
+        self.wake.set()                # its end: it exited or was killed
 
     def send(self, job):
+        """Give it the job; if it has just died, the next check replies for the job."""
         self.job, self.progress = job, Progress(job)
-        self.process.stdin.write(job.to_line())
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(job.to_line())
+            self.process.stdin.flush()
+        except OSError:
+            pass
 
     def stop(self):
         end_tree(self.process.pid)
