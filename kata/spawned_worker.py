@@ -48,7 +48,8 @@ def run_one(job, null):
     (folder / "files").mkdir(parents=True, exist_ok=True)
     modules, path, cwd, streams = set(sys.modules), list(sys.path), os.getcwd(), (sys.stdout, sys.stderr)
     keras.backend.clear_session()            # as in a fresh process: layer names count from 0
-    output = os.open(folder / "output.txt", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    output = os.open(folder / "output.txt", os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+    #        O_BINARY: on Windows a text-mode descriptor would turn "\n" into "\r\n" and stop reading at ^Z
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.close(output)
