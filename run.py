@@ -96,7 +96,7 @@ def run(command, handles_ctrl_c=False):
         child = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp},
                                  **(own_group() if alone else {}))
         try:
-            return child.wait()
+            return wait(child)
         except KeyboardInterrupt:
             if alone:
                 end_tree(child.pid)
@@ -105,10 +105,20 @@ def run(command, handles_ctrl_c=False):
                 return 130
             while child.poll() is None:          # it says its own last line
                 try:
-                    child.wait()
+                    wait(child)
                 except KeyboardInterrupt:
                     continue
             return child.returncode
+
+
+def wait(child):
+    """child.wait(), in short waits: on Windows a wait without a timeout cannot be interrupted by
+    Ctrl-C (CPython bpo-28168), which would then come only once the run had ended by itself."""
+    while True:
+        try:
+            return child.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def interrupted(number, frame):
@@ -119,7 +129,9 @@ def main(argv):
     try:
         set_up()
     except (subprocess.CalledProcessError, OSError) as error:
-        return f"Setting up .venv failed ({error}). Check your connection and run again."
+        return f"Setting up .venv failed ({error}). Check your connection and run again." + (
+            "\nOn Windows, TensorFlow's files can be too deep for the default path limit: move the kata to a "
+            "short folder such as C:\\kata, or enable long paths, then run again." if os.name == "nt" else "")
     except KeyboardInterrupt:
         return "\nstopped (Ctrl-C) while setting up .venv: run again to finish it."
     args = pytest_args(argv, Path.cwd())

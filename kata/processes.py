@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 WINDOWS = os.name == "nt"
@@ -18,7 +19,7 @@ def own_group():
     """Popen arguments that start a child in a process group of its own, which the terminal's Ctrl-C
     does not reach: a session on POSIX, a new process group on Windows (Ctrl-C is then off in it)."""
     if WINDOWS:
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
     return {"start_new_session": True}
 
 
@@ -64,28 +65,38 @@ def _descendants_without_psutil(pid):
     return found
 
 
-def end_tree(pid):
-    """Kill pid and everything below it, at once. On POSIX the tree is stopped first (SIGSTOP), so
-    that none of it forks another while it is read; Windows has no stopping, and psutil (or
-    taskkill /T) reads the tree in one go."""
-    if WINDOWS:
-        try:
-            import psutil
-        except ImportError:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
-            return
-        tree = descendants(pid)
-        for each in tree:
-            with contextlib.suppress(psutil.Error):
-                psutil.Process(each).kill()
+def end_tree(pid, wait=3.0):
+    """Kill pid and everything below it, at once, and wait up to `wait` seconds for them to be gone
+    (a temporary folder they hold open can then be removed, on Windows too). On POSIX the tree is
+    stopped first (SIGSTOP), so that none of it forks another while it is read; Windows has no
+    stopping, and psutil (or taskkill /T) reads the tree in one go."""
+    if WINDOWS and _psutil() is None:
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
         return
-    for _ in range(2):
-        for each in descendants(pid):
+    if not WINDOWS:
+        for _ in range(2):
+            for each in descendants(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(each, signal.SIGSTOP)
+    tree = descendants(pid)
+    for each in tree:
+        if WINDOWS:
+            with contextlib.suppress(Exception):
+                _psutil().Process(each).kill()
+        else:
             with contextlib.suppress(OSError):
-                os.kill(each, signal.SIGSTOP)
-    for each in descendants(pid):
-        with contextlib.suppress(OSError):
-            os.kill(each, signal.SIGKILL)
+                os.kill(each, signal.SIGKILL)
+    deadline = time.monotonic() + wait
+    while alive(tree) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _psutil():
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil
 
 
 def alive(pids):

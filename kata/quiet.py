@@ -15,7 +15,7 @@ import warnings
 import pytest
 
 SUPPORTED_PYTHONS = ((3, 9), (3, 13))  # what TensorFlow 2.16 to 2.21 publish wheels for
-SETUP = "python3 run.py  (it makes .venv and installs requirements.txt)"
+SETUP = f"{'py' if os.name == 'nt' else 'python3'} run.py  (it makes .venv and installs requirements.txt)"
 
 
 @contextlib.contextmanager

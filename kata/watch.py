@@ -252,7 +252,7 @@ def watch(args, poll=False):
                 continue
             saved = last_save(saves, saved)
             rounds.stop()
-            if sys.stdout.isatty():
+            if sys.stdout.isatty() and os.name != "nt":     # an older Windows console prints the codes
                 print("\033[2J\033[H", end="")
             print(f"saved {Path(saved).name}: grading again", flush=True)
             rounds.start(round_args(args, saved, progress))
