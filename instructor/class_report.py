@@ -14,14 +14,13 @@ Students' names and messages are the students' text: everything shown is escaped
 computed first, as plain data; rendering them to HTML and to CSV comes after.
 """
 import argparse
-import csv
 import html
-import io
 import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from instructor.spreadsheet import csv_text
 from kata.results import write_whole
 
 SHOWN_CAUSES = 15     # causes charted and listed on the page; class_causes.csv has them all
@@ -117,14 +116,6 @@ def class_summary(results):
 
 
 # ---- CSV --------------------------------------------------------------------------------------
-
-def csv_text(header, rows):
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return text.getvalue()
-
 
 def scores_csv(distribution):
     return csv_text(["exercise", "score", "students"],

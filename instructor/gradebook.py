@@ -24,10 +24,8 @@ tests are kept in the row for the instructor to judge.
 """
 import argparse
 import contextlib
-import csv
 import ctypes
 import fnmatch
-import io
 import json
 import math
 import os
@@ -43,6 +41,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from instructor.preloaded import Preloaded
+from instructor.spreadsheet import csv_text
 from kata.registry import ORDER
 from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
@@ -488,12 +487,9 @@ def write_csv(path, rows):
     exercises = sorted(found | set(ORDER), key=lambda name: (task_id(name) or 99, name))
     most = max((row["max_score"] or 0 for row in rows), default=0)
 
-    text = io.StringIO()
-    writer = csv.DictWriter(text, ["student", *exercises, "total", "max_score", "status", "reason"])
-    writer.writeheader()
-    for row in sorted(rows, key=lambda row: row["student"]):
-        writer.writerow({name: 0 for name in exercises} | row | {"max_score": row["max_score"] or most})
-    write_whole(path, text.getvalue())
+    header = ["student", *exercises, "total", "max_score", "status", "reason"]
+    write_whole(path, csv_text(header, [{name: 0 for name in exercises} | row | {"max_score": row["max_score"] or most}
+                                        for row in sorted(rows, key=lambda row: row["student"])]))
 
 
 def student_folders(submissions, out):

@@ -192,7 +192,7 @@ def write_whole(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", newline="") as file:
+    with open(partial, "w", newline="", encoding="utf-8", errors="backslashreplace") as file:   # any character
         file.write(text)
     os.replace(partial, path)
 

@@ -189,6 +189,25 @@ def edits_tests_while_graded(into, name="edits_tests_while_graded"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=EDITS_TESTS_WHILE_GRADED)
 
 
+RAISES_A_LONE_SURROGATE = 'raise ValueError("\\udcff")   # a character no UTF-8 file can hold\n'
+FORGES_A_FORMULA = '''
+import gc, io, json
+for _file in gc.get_objects():   # its worker's answers file: an import failure whose file is a formula
+    if isinstance(_file, io.TextIOWrapper) and str(getattr(_file, "name", "")).endswith("answers.jsonl"):
+        _file.write(json.dumps({"import_error": {"kind": "import", "type": "ValueError", "message": "x", "line": 1,
+                                                "file": '=HYPERLINK("http://127.0.0.1/","click")'}}) + "\\n")
+        _file.flush()
+'''
+
+
+def raises_a_lone_surrogate(into, name="raises_a_lone_surrogate"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=RAISES_A_LONE_SURROGATE)
+
+
+def forges_a_formula(into, name="forges_a_formula"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=FORGES_A_FORMULA)
+
+
 def kills_its_parent(into, name="kills_its_parent"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=KILLS_ITS_PARENT)
 

@@ -196,7 +196,8 @@ HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.termina
            submissions.kills_its_group, submissions.leaves_processes, submissions.writes_its_own_results,
            submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
            submissions.is_a_link_to_another_student, submissions.reads_solutions, submissions.spoils_classmates,
-           submissions.poisons_the_training_cache, submissions.brings_a_conftest, submissions.half_done]
+           submissions.poisons_the_training_cache, submissions.brings_a_conftest, submissions.half_done,
+           submissions.raises_a_lone_surrogate, submissions.forges_a_formula]
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +261,16 @@ def test_no_honest_row_changes_because_of_a_classmate(hostile, tmp_path):
         assert mine == rows[student], (student, mine, rows[student], output)
     assert beside["spoils_classmates"]["one_to_one"] == "40"     # its own honest work still counts
     assert beside["poisons_the_training_cache"]["one_to_one"] == "40"
+
+
+@SLOW
+def test_a_students_text_is_written_as_text_in_every_csv_and_never_stops_the_class(hostile):
+    """A lone surrogate once crashed the CSV writer (later students ungraded, no class report); a
+    forged record made a working =HYPERLINK formula of the reason. Both rows are written, as text."""
+    rows = hostile[2]
+    assert "\\udcff" in rows["raises_a_lone_surrogate"]["reason"], rows["raises_a_lone_surrogate"]
+    assert rows["forges_a_formula"]["reason"].startswith("'=HYPERLINK"), rows["forges_a_formula"]
+    assert rows["raises_a_lone_surrogate"]["one_to_one"] == rows["forges_a_formula"]["one_to_one"] == "40"
 
 
 @SLOW
