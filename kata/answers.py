@@ -30,6 +30,9 @@ from .worker import LARGEST_MODEL     # a model the worker reports as too large;
 MAX_PARAMS_TO_TRAIN = 100_000
 LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
 FUNCTION_MODULES = ("activations", "losses", "metrics")   # where a model's config may name a Keras function
+NUMBERS = "iuf"      # numpy dtype kinds a dataset may hold: ints, unsigned ints, floats
+KINDS_OF_VALUES = {"U": "text", "S": "bytes", "c": "complex numbers", "b": "booleans (True/False)",
+                   "M": "dates", "m": "time spans", "V": "raw records"}
 
 
 @dataclass
@@ -408,7 +411,16 @@ class Kata:
                      got=describe_value(item), expected="a numpy array (numpy.ndarray)",
                      why="shapes are the point of this kata, and only an array has the shape Keras sees.",
                      change=f"build {name} with numpy, e.g. np.array(...).reshape(...).")
-        return tuple(self.array(exercise, answer, item) for item in items)
+        arrays = tuple(self.array(exercise, answer, item) for item in items)
+        for name, array in zip("Xy", arrays):
+            if array.dtype.kind not in NUMBERS:
+                kind = KINDS_OF_VALUES.get(array.dtype.kind, "values that are not numbers")
+                fail(f"{exercise.name}.{name}_not_numbers", f"{called} returned {name} holding {kind} ({array.dtype}).",
+                     got=f"an array of dtype {array.dtype}", expected="an array of numbers: floats (float32, float64) or ints",
+                     why="Keras trains on numbers; the tests compare your values with the sequence as numbers, "
+                         "not as they would read once converted.",
+                     change=f"build {name} from numbers, e.g. np.arange(length) / length, with no str() or complex values.")
+        return arrays
 
     def model(self, exercise, length):
         self.consult(exercise, "build_model", (length,))
