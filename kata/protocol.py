@@ -17,8 +17,20 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 
 
+class Line:
+    """A record sent whole between the grader and a backend: its fields as one JSON line."""
+
+    def to_line(self):
+        return json.dumps(asdict(self)) + "\n"
+
+    @classmethod
+    def from_line(cls, line):
+        data = json.loads(line)
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+
+
 @dataclass(frozen=True)
-class Job:
+class Job(Line):
     """One function of one module, called at each of `calls`, in a worker of its own folder `dir`."""
     id: str
     folder: str              # the graded folder (the learner's code)
@@ -32,21 +44,13 @@ class Job:
     time_limit: float        # seconds a call may run without progress
     box: dict = None         # kata/sandbox.py's Box fields, or None: not boxed
 
-    def to_line(self):
-        return json.dumps(asdict(self)) + "\n"
-
-    @classmethod
-    def from_line(cls, line):
-        data = json.loads(line)
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
-
     def call_text(self, index):
         """'many_to_many.build_model(5)': how messages name a call."""
         return f"{self.module}.{self.function}({', '.join(map(repr, self.calls[index]))})"
 
 
 @dataclass(frozen=True)
-class JobEnded:
+class JobEnded(Line):
     """A backend's reply for a job: how its worker ended."""
     id: str
     exit: int = None          # exit code, None if a signal ended it
@@ -54,14 +58,6 @@ class JobEnded:
     timed_out: bool = False   # stopped by the backend for running past the time limit
     seconds: float = 0.0
     lost: bool = False        # the backend itself is gone: no worker to ask
-
-    def to_line(self):
-        return json.dumps(asdict(self)) + "\n"
-
-    @classmethod
-    def from_line(cls, line):
-        data = json.loads(line)
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 # ---------------------------------------------------------------- answers.jsonl (worker -> grader)

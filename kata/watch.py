@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from . import backend
-from .processes import descendants, end_tree, own_group, python_command   # noqa: F401  (descendants: tests)
+from .processes import end_tree, own_group, python_command
 
 ROOT = Path(__file__).resolve().parents[1]
 DEBOUNCE = 0.15     # seconds without another save before a round starts

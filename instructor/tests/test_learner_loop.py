@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kata.watch import descendants
+from kata.processes import alive, descendants
 from run import pytest_args
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,15 +40,6 @@ def hint_lines(output):
     return [line.strip() for line in output.splitlines() if line.strip().startswith("Hint ")]
 
 
-def alive(pids):
-    def running(pid):
-        try:
-            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except OSError:
-            return False
-    return [pid for pid in pids if running(pid)]
-
-
 class Lines:
     """The watcher's output, read up to the line holding some words."""
     def __init__(self, process):
@@ -66,15 +57,33 @@ class Lines:
         raise AssertionError(f"never printed {words!r}:\n{''.join(self.seen[-60:])}")
 
 
-def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_nothing(impl, env, tmp_path):
+def ctrl_c_leaves_nothing(process, tree, temp, code, last_line, timeout):
+    """Ctrl-C to the process group, as the terminal sends it; then the exit code, one last line and no
+    traceback, nothing of the tree left running and no temporary file left behind."""
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        output = process.communicate(timeout=timeout)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == code
+    assert output.strip().splitlines()[-1] == last_line and "Traceback" not in output, output
+    time.sleep(0.5)
+    assert not alive(tree), f"left behind: {alive(tree)}"
+    assert not list(temp.iterdir()), "temporary files left behind"     # the stopped round's folders too
+
+
+def watch_grades_each_save_and_ctrl_c_leaves_nothing(impl, env, tmp_path, first_round=90, stopping=10):
+    """Watch mode as a learner uses it: a save graded alone, the table keeping the other rows, a
+    syntax error and watching goes on, a worker busy for ever, then Ctrl-C."""
     temp = tmp_path / "temp"
     temp.mkdir()
-    env = {**env, "TMPDIR": str(temp)}
-    process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT,
+                               env={**env, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
     out = Lines(process)
     try:
-        out.until("watching")
+        out.until("watching", timeout=first_round)
         assert "175 not started" in "".join(out.seen)
         shutil.copy(ROOT / "solutions" / "one_to_one.py", impl / "one_to_one.py")
         out.until("saved one_to_one.py")
@@ -90,17 +99,15 @@ def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_not
         out.until("saved many_to_many.py")
         time.sleep(3)
         tree = descendants(process.pid)
-        assert len(tree) >= 3, tree                            # watcher, round, fork server, workers
-        os.killpg(process.pid, signal.SIGINT)                   # ... and Ctrl-C, as the terminal sends it
-        rest = process.communicate(timeout=10)[0]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0
-    assert rest.strip().splitlines()[-1] == "stopped watching." and "Traceback" not in rest, rest
-    time.sleep(0.5)
-    assert not alive(tree), f"left behind: {alive(tree)}"
-    assert not list(temp.iterdir()), "temporary files left behind"     # the stopped round's folders too
+        assert len(tree) >= 3, tree        # the watcher, a round (or round server), its workers
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    ctrl_c_leaves_nothing(process, tree, temp, 0, "stopped watching.", stopping)
+
+
+def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_nothing(impl, env, tmp_path):
+    watch_grades_each_save_and_ctrl_c_leaves_nothing(impl, env, tmp_path)
 
 
 def test_a_plain_run_shows_one_hint_and_no_code_and_hints_come_one_more_each_time(impl, env):
@@ -161,7 +168,9 @@ def test_run_py_updates_an_existing_venv_in_place_when_requirements_change(tmp_p
     assert len(made) == 1 and len(installed) == 2 and run.STAMP.read_text() == run.requirements_hash()
 
 
-def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
+def run_py_ctrl_c_leaves_nothing(env, tmp_path, least, settle=0.0):
+    """run.py grading a build_model that never returns; Ctrl-C once `least` processes are up (and
+    `settle` seconds more): one line, exit 130, nothing left."""
     (tmp_path / "impl").mkdir()
     shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
     script = ("import sys, run; sys.exit(run.run([sys.executable, '-m', 'pytest', "
@@ -170,23 +179,22 @@ def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
     temp.mkdir()
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                               env={**os.environ, "TMPDIR": str(temp)})
+                               env={**env, "TMPDIR": str(temp)})
     try:
         deadline = time.monotonic() + 60
-        while len(descendants(process.pid)) < 4 and time.monotonic() < deadline:   # run.py, pytest, server, worker
+        while len(descendants(process.pid)) < least and time.monotonic() < deadline:
             time.sleep(0.2)
+        time.sleep(settle)
         tree = descendants(process.pid)
-        assert len(tree) >= 4, tree
-        os.killpg(process.pid, signal.SIGINT)
-        output = process.communicate(timeout=10)[0]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130
-    assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
-    time.sleep(0.5)
-    assert not alive(tree), f"left behind: {alive(tree)}"
-    assert not list(temp.iterdir()), "temporary files left behind"     # the stopped grader's workers' folders
+        assert len(tree) >= least, tree
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    ctrl_c_leaves_nothing(process, tree, temp, 130, "stopped (Ctrl-C).", 10 if not settle else 20)
+
+
+def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(tmp_path):
+    run_py_ctrl_c_leaves_nothing(os.environ, tmp_path, least=4)      # run.py, pytest, the fork server, a worker
 
 
 FITS_AND_PRINTS = '''

@@ -12,7 +12,6 @@ Every run is a subprocess: this pytest process has imported TensorFlow.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from kata import backend
-from kata.processes import alive, descendants
+from kata.processes import alive
 
-from .test_learner_loop import FITS_AND_PRINTS, NEVER_RETURNS, SYNTAX_ERROR, Lines
+from .test_learner_loop import (FITS_AND_PRINTS, NEVER_RETURNS, run_py_ctrl_c_leaves_nothing,
+                                watch_grades_each_save_and_ctrl_c_leaves_nothing)
 
 ROOT = Path(__file__).resolve().parents[2]
 SIMULATED = ROOT / "instructor" / "platforms"
@@ -220,71 +220,13 @@ def test_the_gradebook_says_in_one_line_that_it_needs_linux(env, tmp_path):
 @MAIN
 @POSIX
 def test_watch_grades_each_save_and_ctrl_c_leaves_nothing(env, impl, tmp_path):
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "kata.watch", f"--impl={impl}", "-q"], cwd=ROOT,
-                               env={**env, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    out = Lines(process)
-    try:
-        out.until("watching", timeout=120)
-        assert "175 not started" in "".join(out.seen)
-        shutil.copy(ROOT / "solutions" / "one_to_one.py", impl / "one_to_one.py")
-        out.until("saved one_to_one.py")
-        assert "34 passed" in out.until(" in ")
-        table = "".join(out.seen[-15:])
-        assert "one_to_one        34 / 34    done" in table
-        assert "many_to_one        0 / 34    not started  (graded earlier)" in table
-        out.until("watching")
-        shutil.copy(SYNTAX_ERROR, impl / "one_to_one.py")
-        out.until("SyntaxError")
-        out.until("watching")
-        shutil.copy(NEVER_RETURNS, impl / "many_to_many.py")     # a worker busy for ever ...
-        out.until("saved many_to_many.py")
-        time.sleep(3)
-        tree = descendants(process.pid)
-        assert len(tree) >= 3, tree                             # watcher, round server, workers
-        os.killpg(process.pid, signal.SIGINT)                    # ... and Ctrl-C, as the terminal sends it
-        rest = process.communicate(timeout=20)[0]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 0
-    assert rest.strip().splitlines()[-1] == "stopped watching." and "Traceback" not in rest, rest
-    time.sleep(0.5)
-    assert not alive(tree), f"left behind: {alive(tree)}"
-    assert not list(temp.iterdir()), "temporary files left behind"
+    watch_grades_each_save_and_ctrl_c_leaves_nothing(impl, env, tmp_path, first_round=120, stopping=20)
 
 
 @MAIN
 @POSIX
 def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(env, tmp_path):
-    (tmp_path / "impl").mkdir()
-    shutil.copy(NEVER_RETURNS, tmp_path / "impl" / "many_to_many.py")
-    script = ("import sys, run; sys.exit(run.run([sys.executable, '-m', 'pytest', "
-              f"'--impl={tmp_path / 'impl'}', '--time-limit=600', 'tests/test_many_to_many.py']))")
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                               env={**env, "TMPDIR": str(temp)})
-    try:
-        deadline = time.monotonic() + 60
-        while len(descendants(process.pid)) < 3 and time.monotonic() < deadline:   # run.py, pytest, a worker
-            time.sleep(0.2)
-        time.sleep(6)                                            # the worker is inside the endless call
-        tree = descendants(process.pid)
-        assert len(tree) >= 3, tree
-        os.killpg(process.pid, signal.SIGINT)
-        output = process.communicate(timeout=20)[0]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130
-    assert output.strip().splitlines()[-1] == "stopped (Ctrl-C)." and "Traceback" not in output, output
-    time.sleep(0.5)
-    assert not alive(tree), f"left behind: {alive(tree)}"
-    assert not list(temp.iterdir()), "temporary files left behind"
+    run_py_ctrl_c_leaves_nothing(env, tmp_path, least=3, settle=6)   # run.py, pytest, a worker inside the call
 
 
 @pytest.mark.skipif(backend.missing_for_fork() != [], reason="the catalogue runs once per simulated platform, on Linux")
