@@ -42,7 +42,9 @@ from pathlib import Path
 
 from instructor.preloaded import Preloaded
 from instructor.spreadsheet import csv_text
+from kata.feedback import visible
 from kata.registry import ORDER
+from kata.sandbox import clean_environment
 from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
 
@@ -287,9 +289,10 @@ GRADING_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_
 
 
 def grading_env():
-    env = {**os.environ, **GRADING_ENV}
-    env.pop("KATA_EXPECTED_FINGERPRINT", None)    # the comparison is made here, outside the child
-    return env
+    """The instructor's environment less all but what Python and TensorFlow need (kata/sandbox.py):
+    no token or secret of theirs reaches a grading process, nor KATA_EXPECTED_FINGERPRINT (the
+    comparison is made here, outside the child)."""
+    return clean_environment({**os.environ, **GRADING_ENV})
 
 
 def run_grading(kata, results, log, options):
@@ -504,8 +507,8 @@ def record(results, out, done):
     done.append(results)
     write_json(out / "results" / f"{results['student']}.json", results)
     write_csv(out / "grades.csv", [row_of(r) for r in done])
-    print(f"{results['student']:<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
-          f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {reason_of(results)[:60]}", flush=True)
+    print(f"{visible(results['student']):<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
+          f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {visible(reason_of(results)[:60])}", flush=True)
 
 
 def grade_each(folders, out, options, graded, trusted):

@@ -3,13 +3,16 @@
 The gradebook starts one *preloaded* process: a fresh Python that imports TensorFlow, Keras, numpy
 and pytest once, runs no TensorFlow op (a process that has run one must not fork), then forks one
 grading process per request. Each grading process leads its own session, limits the size of every
-file it writes, and runs pytest on the student's private copy of the kata, whose plugin then forks
-the fork server and the boxed workers as in any run. What it saves is TensorFlow's import, about
-2.5 s of CPU, for every student.
+file it writes, and runs pytest on the student's private copy of the kata, whose boxed workers its
+fork server forks as in any run. What it saves is TensorFlow's import, about 2.5 s of CPU, for
+every student.
 
 The gradebook talks to it through two pipes, a JSON line a message: a request names the copy, the
 pytest arguments, the log file and the limits; the preloaded process answers "started" with the
 grading process's pid, then "ended" with its exit code (negative: the signal that killed it).
+
+The grading process forks its fork server (kata/forkserver.py) first, before pytest and the
+grader's modules make anything: the workers of the box then hold nothing of the grader's.
 """
 import json
 import subprocess
@@ -56,6 +59,9 @@ def grade(job):
         sys.stdin = open(os.devnull)
         sys.stdout = os.fdopen(1, "w", buffering=1)
         sys.stderr = os.fdopen(2, "w", buffering=1)
+        from kata.backend import workers_for_this_machine
+        from kata.forkserver import PREMADE, ForkServer
+        PREMADE.append(ForkServer.forked(workers_for_this_machine()))   # before the grader's modules exist
         code = int(pytest.main(job["args"]))
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else 1

@@ -180,6 +180,8 @@ def output_activation_change(last_layer):
     if last_layer.split("(")[0] in ("LSTM", "GRU", "SimpleRNN"):
         return (f"{last_layer} applies tanh, its default activation, that you did not write: end the model "
                 "with a Dense layer after the recurrent one.")
+    if "Activation" in last_layer:
+        return f"remove the {last_layer} layer at the end: the model ends with its output layer, linear."
     return "remove the activation= argument from the output layer."
 
 

@@ -9,19 +9,21 @@ model is loaded once per (exercise, length) and trained once per exercise.
 """
 import contextlib
 import copy
+import functools
 import json
 import linecache
 import os
 import re
 import stat
 import tempfile
+import types
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .advice import keras_advice
 from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_shape, fail, shape_text
-from .protocol import CallEnded, Job, Malformed, read_answers
+from .protocol import WITHOUT_KERAS, CallEnded, Job, Malformed, read_answers
 from .registry import TUTORIAL
 from .training import train
 from .training_cache import key_of
@@ -29,7 +31,17 @@ from .worker import LARGEST_MODEL     # a model the worker reports as too large;
 
 MAX_PARAMS_TO_TRAIN = 100_000
 LARGEST_FILE = 64 * 2**20    # bytes: an answer's array or archive is a few kB
-FUNCTION_MODULES = ("activations", "losses", "metrics")   # where a model's config may name a Keras function
+FUNCTION_MODULES = ("activations", "losses", "metrics")   # whose functions a model's config may name, by name
+# The layers a config may name: those of the exercises, their correct variants and the catalogued
+# mistakes, and a few more a learner may try (their settings are sizes and switches, never values).
+LAYERS = ("InputLayer", "LSTM", "GRU", "SimpleRNN", "Dense", "TimeDistributed", "Bidirectional", "RepeatVector",
+          "Flatten", "Reshape", "Dropout", "Activation")
+MODELS = (("keras", "Sequential"), ("keras.src.models.functional", "Functional"))   # at a config's root only
+SETTINGS = {"optimizers": "Optimizer", "optimizers.schedules": "LearningRateSchedule", "losses": "Loss",
+            "metrics": "Metric", "initializers": "Initializer", "regularizers": "Regularizer",
+            "constraints": "Constraint"}    # keras.<module>: the base of the classes a config may name there
+ENTRY_KEYS = ("class_name", "module", "registered_name")   # a dict with any of them is an object Keras resolves
+LAYER_KEYS = ("layers", "layer", "backward_layer")        # where Keras builds a layer from a bare string too
 NUMBERS = "iuf"      # numpy dtype kinds a dataset may hold: ints, unsigned ints, floats
 KINDS_OF_VALUES = {"U": "text", "S": "bytes", "c": "complex numbers", "b": "booleans (True/False)",
                    "M": "dates", "m": "time spans", "V": "raw records"}
@@ -124,6 +136,16 @@ def too_large(exercise, called, params):
          change="fix the layer sizes: LSTM(length) and the output layer the exercise names.")
 
 
+def activation_not_a_name(exercise, called, refused):
+    fail(f"{exercise.name}.activation_not_a_name", f"{called} gives a layer an activation that is not one of "
+         f"Keras's activations by name: {', '.join(refused)}.", got=", ".join(refused),
+         expected="activation='tanh', 'relu', 'sigmoid'... (or keras.activations.tanh), or none on the output layer",
+         why="the tests train a fresh copy of your model from its layers and their settings; an activation is "
+             "one of Keras's functions, and a layer or any other object in its place can hold values of its own "
+             "(the targets, say) that no training learned.",
+         change="give activation= the name of a Keras activation; leave it out on the output layer, which is linear.")
+
+
 def model_config(path):
     """The config a worker wrote for a model: a .keras archive's config.json (the archive bounded
     against zip bombs) or, for a model needed for its layers only, a config file of its own."""
@@ -135,35 +157,83 @@ def model_config(path):
         return json.loads(zipped.read("config.json"))
 
 
-def refused_objects(config):
-    """What a model's config names that the grader will not build: a class or function outside
-    Keras, a Lambda layer, or a Keras function other than an activation, a loss or a metric (a
-    function named in a config runs in the grader: keras.distribution.set_distribution would)."""
+@functools.cache
+def allowed_names():
+    """(classes, functions, activations): the (module, class name) pairs a config may name, and the
+    names of the Keras functions (of FUNCTION_MODULES) and of the activations it may name, as strings."""
     import keras
+
+    def public(module, keep):
+        return {name for name, thing in vars(module).items() if not name.startswith("_") and keep(thing)}
+
+    def functions(module):
+        return public(module, lambda thing: isinstance(thing, types.FunctionType)) - {"get", "serialize", "deserialize"}
+    classes = {*MODELS, ("keras", "DTypePolicy"), *(("keras.layers", name) for name in LAYERS)}
+    for path, base in SETTINGS.items():
+        module = functools.reduce(getattr, path.split("."), keras)
+        kind = getattr(module, base)
+        classes |= {(f"keras.{path}", name)
+                    for name in public(module, lambda thing: isinstance(thing, type) and issubclass(thing, kind))}
+    return classes, set().union(*(functions(getattr(keras, m)) for m in FUNCTION_MODULES)), functions(keras.activations)
+
+
+def refused_objects(config):
+    """What a model's config names that the grader will not build, read before Keras resolves any of
+    it. Every entry (a dict with a class_name, a module or a registered_name) must be a Sequential or
+    functional model at the root, a layer of LAYERS, a DTypePolicy, a class of SETTINGS, or a Keras
+    activation, loss or metric function by name; every activation a Keras activation's name (or an
+    Activation layer of one). Anything else is named here: a Lambda, a function or class of another
+    module (keras.config's setters and keras.datasets' downloads run in the grader as they load), an
+    entry without a module or with a registered name (Keras resolves those whatever the module
+    says), a constant array, or a layer whose settings are values, such as a Rescaling whose offset
+    is the targets, given as an activation."""
+    classes, functions, activations = allowed_names()
+    function_modules = ("builtins", *(f"keras.{m}" for m in FUNCTION_MODULES))   # builtins: Keras's own, by name
     found = set()
 
-    def function_allowed(module, name):
-        """A function (not a class) of keras.activations, .losses or .metrics; 'builtins' is how
-        Keras saves its own functions given by reference, by name alone."""
-        modules = FUNCTION_MODULES if module == "builtins" else [m for m in FUNCTION_MODULES if module == f"keras.{m}"]
-        named = [getattr(getattr(keras, m), name, None) for m in modules] if isinstance(name, str) else []
-        return any(callable(thing) and not isinstance(thing, type) for thing in named)
+    def text(node):
+        if not isinstance(node, dict):
+            return repr(node)[:80]
+        kind, module, registered = (node.get(key) for key in ENTRY_KEYS)
+        named = f"{module or '(no module)'}.{node.get('config') if kind == 'function' else kind}"
+        return named + (f" registered as {registered!r}" if registered not in (None, kind, "function") else "")
 
-    def walk(node):
-        if isinstance(node, dict):
-            module, kind = node.get("module"), node.get("class_name")
-            if isinstance(module, str):
-                if kind == "function":
-                    if not function_allowed(module, node.get("config")):
-                        found.add(f"{module}.{node.get('config')}")
-                elif kind == "Lambda" or not (module == "keras" or module.startswith("keras.")):
-                    found.add(f"{module}.{kind}")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
+    def allowed(node, root):
+        kind, module, registered = (node.get(key) for key in ENTRY_KEYS)
+        if not all(isinstance(value, (str, type(None))) for value in (kind, module, registered)):
+            return False
+        if kind == "__keras_tensor__":      # a functional model's links between layers
+            return module is None and registered is None and not root
+        if kind == "function":
+            name = node.get("config")
+            return module in function_modules and isinstance(name, str) and name in functions \
+                and registered in (None, "function", name)
+        return (module, kind) in classes and registered in (None, kind) and ((module, kind) in MODELS) == root
+
+    def named_activation(value):
+        if value is None or isinstance(value, str):
+            return value is None or value in activations
+        name = value.get("config") if isinstance(value, dict) and value.get("class_name") == "function" else None
+        return isinstance(name, str) and name in activations or isinstance(value, dict) and (
+            (value.get("module"), value.get("class_name")) == ("keras.layers", "Activation"))   # walked in turn
+
+    def walk(node, root=False, owner="the model"):
+        if isinstance(node, list):
             for value in node:
-                walk(value)
-    walk(config)
+                walk(value, owner=owner)
+        if not isinstance(node, dict):
+            return
+        if any(key in node for key in ENTRY_KEYS):
+            if not allowed(node, root):
+                found.add(text(node))
+            owner = node.get("class_name")
+        for key, value in node.items():
+            if isinstance(key, str) and key.endswith("activation") and not named_activation(value):
+                found.add(f"{owner}(activation={text(value)})")
+            if key in LAYER_KEYS and any(isinstance(v, str) for v in (value if isinstance(value, list) else [value])):
+                found.add(f"{owner}({key}={value!r:.80})")
+            walk(value, owner=owner)
+    walk(config, root=True)
     return sorted(found)
 
 
@@ -210,15 +280,17 @@ class Kata:
                                  module=exercise.module, function=function, calls=calls,
                                  whole_calls=[[TUTORIAL]],     # a model from another call: its config only
                                  seed=self.seed, dir=str(self.work / key), time_limit=self.time_limit,
-                                 box=self.box_for(self.work / key / "files", len(calls)))
+                                 box=self.box_for(self.work / key / "files", len(calls), exercise.keras), keras=exercise.keras)
             self.server.submit(self.jobs[key])
 
-    def box_for(self, folder, calls):
-        """The box of one job: it writes only its own folder, for at most the job's time in CPU."""
+    def box_for(self, folder, calls, keras=True):
+        """The box of one job: it writes only its own folder, for at most the job's time in CPU; where
+        it reads only what it is given, a job without Keras cannot read Keras's files either."""
         if self.box is None:
             return None
         return {**self.box, "writable": [str(folder)], "cpu_seconds": int(self.time_limit * (calls + 1)) + 1,
-                **({"readable": [str(self.folder), *self.box["readable"]]} if self.box.get("readable") is not None else {})}
+                **({"readable": [str(self.folder), *self.box["readable"]], "hidden": [] if keras else list(WITHOUT_KERAS)}
+                   if self.box.get("readable") is not None else {})}
 
     def path_of(self, module):
         return f"{self.label}{module}.py"
@@ -453,8 +525,10 @@ class Kata:
                 foreign = refused_objects(config)
             except (OSError, KeyError, ValueError, RecursionError, zipfile.BadZipFile):
                 foreign, problem = [], "its file is not a Keras archive"
+            if any("(activation=" in item for item in foreign):
+                activation_not_a_name(exercise, called, [item for item in foreign if "(activation=" in item])
             if foreign:
-                problem = "its archive names classes or functions that are not Keras's own: " + ", ".join(foreign)
+                problem = "its archive names what the tests do not build: " + ", ".join(foreign)
         if problem is None:
             try:
                 params = parameters_in(config)
@@ -475,8 +549,10 @@ class Kata:
         fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",
              got=problem, expected="a model made only of Keras's own layers: " + " -> ".join(
                  row.layer.name() for row in exercise.layers(5)),
-             why="the tests save your model and load it back in safe mode, which takes Keras's own layers "
-                 "only: a custom layer or model class, or a Lambda, cannot cross.",
+             why="the tests save your model, load it back in safe mode and train a fresh copy from its "
+                 "layers and settings alone: they take Keras's own layers that these models are built from ("
+                 + ", ".join(LAYERS[1:]) + "), and Keras's own optimizers, losses and activations; a custom "
+                 "layer or model class, a Lambda, or a layer holding values of its own cannot cross.",
              change="build the model from keras.layers (LSTM, Dense, TimeDistributed, RepeatVector), "
                     "with no class or Lambda of your own.")
 
@@ -516,8 +592,10 @@ class Kata:
         return self.remembered(("trained", exercise.name), lambda: self.train(exercise))
 
     def train(self, exercise):
-        """(X, y, predictions) of a fresh copy of build_model(5), trained here on the canonical data."""
+        """(X, y, predictions) of a fresh copy of build_model(5), trained here on the canonical data,
+        if its cost and its time are within the grader's budget (kata/training.py)."""
         from .architecture import layers_of
+        from .training import COST_LIMIT, STEPS, TIME_BUDGET, TooCostly
         length = 5
         X, y = exercise.canonical(length)
         model = self.compiled(exercise, length)
@@ -543,6 +621,15 @@ class Kata:
         fresh = freshly_initialised(model, self.seed)
         try:
             predicted = train(fresh, X, y)
+        except TooCostly as costly:
+            fail(f"{exercise.name}.too_costly_to_train", f"{exercise}.build_model(5) is too large to train here: "
+                 f"{costly.reason}.", got=costly.got,
+                 expected=f"at most {COST_LIMIT:,} multiply-adds a pass and {TIME_BUDGET:g} s of training, "
+                          "over ten times what the exercise's model needs",
+                 why=f"the tests train your model {STEPS} steps here, in the process that grades every exercise; "
+                     "a correct one takes about a second, and a model far larger would hold up the whole run.",
+                 change="give each layer the exercise's sizes: at length 5 no layer needs more than 5 timesteps "
+                        "or 5 units (RepeatVector(n) repeats its input n times: n is the output's timesteps).")
         except Exception as error:
             fail(f"{exercise.name}.training_failed", f"training {exercise}.build_model(5) on the canonical data failed.",
                  got=f"{type(error).__name__}: {last_line(error)}",

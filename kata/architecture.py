@@ -45,10 +45,26 @@ def layers_of(model):
     return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
 
 
+def activation_name(activation):
+    """An activation's name however it is spelt: 'sigmoid', keras.activations.sigmoid, an Activation
+    layer (of an Activation layer...), or the config of one of these; 'linear' for none."""
+    if activation is None:
+        return "linear"
+    if isinstance(activation, str):
+        return activation
+    if isinstance(activation, dict):    # a config: a function's holds its name, an Activation layer's its own
+        inner = activation.get("config")
+        return activation_name(inner.get("activation") if isinstance(inner, dict) else inner)
+    if class_name(activation) == "Activation":
+        return activation_name(activation.activation)
+    return getattr(activation, "__name__", class_name(activation))
+
+
 def output_activation(model):
-    """The name of the last layer's activation (of the layer TimeDistributed wraps): 'linear' if none."""
+    """The name of the last layer's activation (of the layer TimeDistributed wraps), the last layer
+    being an Activation layer too: 'linear' if none."""
     last = layers_of(model)[-1]
-    return getattr(getattr(getattr(last, "layer", last), "activation", None), "__name__", "linear")
+    return activation_name(getattr(getattr(last, "layer", last), "activation", None))
 
 
 def trainable_count(model):

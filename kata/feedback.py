@@ -33,7 +33,7 @@ class Feedback:
                     f"  why:      {self.why}\n  change:   {self.change}")
         else:
             text = self.called
-        return re.sub(r"\x1b\[[0-9;]*m", "", text + (f"\n{self.details}" if self.details else ""))
+        return visible(re.sub(r"\x1b\[[0-9;]*m", "", text + (f"\n{self.details}" if self.details else "")))
 
     def as_dict(self):
         return asdict(self)
@@ -52,6 +52,18 @@ class Failed(pytest.fail.Exception):
 
     def __str__(self):
         return self.msg
+
+
+# What a terminal acts on instead of showing: C0 and C1 controls (escape codes, carriage returns,
+# backspaces), DEL, and the bidirectional overrides that reorder what a line seems to say.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text):
+    """The text with every control character but newline and tab written out as its escape (an
+    ESC as \\x1b): a learner's message or output shows what it holds and moves no cursor."""
+    return CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                        text.replace("\r\n", "\n"))
 
 
 def fail(cause, called, got, expected, why, change, details=""):

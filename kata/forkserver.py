@@ -1,12 +1,12 @@
-"""The fork server: a process forked from the grader right after `import tensorflow` and before any
-TensorFlow op, which forks one worker per job. Forking a process that has run TensorFlow ops can
-deadlock the child (its thread pools exist); the server never runs one, so the grader may train
-models freely while the server goes on forking workers that build and save theirs.
+"""The fork server: a process that has imported TensorFlow and runs no TensorFlow op, which forks
+one worker per job. Forking a process that has run TensorFlow ops can deadlock the child (its
+thread pools exist); the server never runs one, while the grader trains models freely.
 
 The grader sends jobs (kata/protocol.py's Job) as JSON lines; the server runs up to `workers` at
 once, each in a session of its own, stops one whose calls stop making progress for `time_limit`
 seconds (SIGTERM, then SIGKILL to its process group), and answers each job with a JobEnded line.
 It needs os.fork and os.pidfd_open: where either is missing, kata/spawnpool.py runs the workers.
+The server is a fresh Python, or a fork made before the grader's modules exist: see ForkServer.
 When the grader closes its end, or dies (the kernel closes it then), the server kills every worker
 and exits.
 """
@@ -14,6 +14,7 @@ import collections
 import os
 import select
 import signal
+import subprocess
 import time
 import traceback
 from pathlib import Path
@@ -147,10 +148,45 @@ def serve(requests, replies, workers, run):
 
 
 class ForkServer:
-    """The grader's handle on the server: submit(job), then wait(job_id) for its reply."""
+    """The grader's handle on a server: submit(job), then wait(job_id) for its reply.
+
+    The server knows nothing of the grader: it is either a fresh Python (started(), the usual way)
+    or a fork made before the grader's modules, options and pytest's objects existed (forked(), by
+    a process that imports TensorFlow once for many sessions: the gradebook's preloaded process,
+    watch mode's rounds), kept in PREMADE for the session's plugin to take. So a worker, a fork of
+    the server, holds neither the answer key (kata.registry), nor the run's options, nor pytest's
+    Config in its memory."""
     kind = "fork"
 
-    def __init__(self, workers, run):
+    def __init__(self, pid=None, requests=None, replies=None, reap=None, launch=None):
+        self.pid, self.requests, self.replies, self.reap = pid, requests, replies, reap
+        self.launch, self.done = launch, {}      # launch: how to start the server at the first job
+
+    @classmethod
+    def started(cls, workers, now=True):
+        """A fresh Python that imports TensorFlow (while the grader imports its own) and serves, in
+        a session of its own (Ctrl-C in the terminal is the grader's to handle), with the grader's
+        environment cleaned (kata/sandbox.py): its /proc/self/environ is what every worker's is.
+        Not now: at the first job (a session that grades nothing starts no server)."""
+        def launch():
+            from .processes import python_command
+            from .sandbox import clean_environment
+            process = subprocess.Popen(python_command(f"from kata.forkserver import main; main({int(workers)})"),
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                       env=clean_environment(os.environ), start_new_session=True, bufsize=0)
+            server.pid, server.requests, server.replies = process.pid, os.dup(process.stdin.fileno()), process.stdout
+            server.reap, server.launch = process.wait, None
+            process.stdin.close()
+        server = cls(launch=launch)
+        if now:
+            launch()
+        return server
+
+    @classmethod
+    def forked(cls, workers):
+        """A fork of this process, which must have imported TensorFlow, run no op, and nothing of
+        the grader's yet."""
+        run = forked_job_runner()
         to_server, from_grader = os.pipe()
         from_server, to_grader = os.pipe()
         pid = os.fork()
@@ -171,11 +207,11 @@ class ForkServer:
                 os._exit(code)
         os.close(to_server)
         os.close(to_grader)
-        self.pid, self.requests = pid, from_grader
-        self.replies = os.fdopen(from_server, "rb")
-        self.done = {}
+        return cls(pid, from_grader, os.fdopen(from_server, "rb"), lambda: os.waitpid(pid, 0))
 
     def submit(self, job):
+        if self.launch is not None:
+            self.launch()
         os.write(self.requests, job.to_line().encode())
 
     def wait(self, job_id):
@@ -189,8 +225,34 @@ class ForkServer:
         return self.done[job_id]
 
     def close(self):
+        self.launch = None
         if self.requests is not None:
             os.close(self.requests)
             self.requests = None
-            os.waitpid(self.pid, 0)
+            self.reap()
             self.replies.close()
+
+
+def forked_job_runner():
+    """What each worker runs: kata/worker.py's run_forked_job, with the sources it may need read now."""
+    from .worker import own_sources, run_forked_job
+    sources = own_sources()
+    return lambda job, answers: run_forked_job(job, answers, sources)
+
+
+PREMADE = []    # a server forked for the next session of this process (see ForkServer.forked)
+
+
+def main(workers):
+    """The fresh server (ForkServer.started): jobs on fd 0, replies on fd 1, which then point at
+    /dev/null; TensorFlow imported, no op run; serve until the grader closes its end."""
+    requests, replies = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .quiet import import_tensorflow, quiet_environment
+    quiet_environment()
+    tf, _ = import_tensorflow()
+    tf.config.experimental.enable_op_determinism()
+    serve(requests, replies, workers, forked_job_runner())

@@ -68,10 +68,11 @@ def pytest_addoption(parser):
     group.addoption("--hints", nargs="?", const="more", choices=("more", "all"),
                     help="--hints: one more hint for the exercise you are on, each time you ask; --hints=all: all of them")
     group.addoption("--kata-progress", metavar="PATH", help=argparse.SUPPRESS)   # watch mode: the rows of earlier rounds
-    group.addoption("--sandbox", choices=sorted(BOXES), default="local",
+    group.addoption("--sandbox", choices=sorted(BOXES), default=None,
                     help="local (default): the learner's code writes only its own temporary folder, with no "
-                         "network and no other processes in sight; class: it also reads only the graded "
-                         "folder and Python (the gradebook); off: nothing enforced")
+                         "network and no other processes in sight; class (the default with --grade, where "
+                         "the workers are fork workers): it also reads only the graded folder and Python, "
+                         "so neither solutions/ nor the tests; off: nothing enforced")
     group.addoption("--workers", default=backend.default_choice(), metavar="auto|fork|spawn",
                     help="what runs your code: fork (a fork server, Linux; boxed), spawn (fresh Python "
                          f"processes, every OS; not boxed) or auto (default, or ${backend.VARIABLE}): fork "
@@ -107,18 +108,15 @@ def pytest_configure(config):
         workers = backend.choose(config.getoption("--workers"))
     except ValueError as error:
         raise pytest.UsageError(f"--workers={config.getoption('--workers')}: {error}") from None
-    box = BOXES[config.getoption("--sandbox")]
-    if workers == "spawn" and config.getoption("--sandbox") == "class":
+    sandbox = sandbox_of(config, workers)
+    box = BOXES[sandbox]
+    if workers == "spawn" and sandbox == "class":
         raise pytest.UsageError("--sandbox=class needs the fork workers (--workers=fork, on Linux): "
                                 "spawned workers are not boxed.")
-    server = start_spawned(grades(config)) if workers == "spawn" else None   # they import TensorFlow while this does
-    tf, _ = import_tensorflow()
+    server = start_spawned(grades(config)) if workers == "spawn" else start_fork_server(grades(config))
+    tf, _ = import_tensorflow()                  # the workers import TensorFlow while this does
     tf.config.experimental.enable_op_determinism()
     tf.random.set_seed(chosen_seed)
-    if server is None:
-        from .forkserver import ForkServer
-        from .worker import run_job
-        server = ForkServer(backend.workers_for_this_machine(), run=run_job)   # forked before this process runs any op
     first_op_quietly()
     label = impl if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
     cache = config.getoption("--training-cache")
@@ -127,14 +125,27 @@ def pytest_configure(config):
     config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
     if config.getoption("--results-json") or config.getoption("--grade"):
-        config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES]),
+        config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES], sandbox),
                                       "kata-results")
+
+
+def sandbox_of(config, workers):
+    """--sandbox, else class for a grading run (one student's folder graded from an instructor's
+    checkout must not read solutions/ or the tests) where the workers can be boxed, else local."""
+    return config.getoption("--sandbox") or ("class" if config.getoption("--grade") and workers == "fork" else "local")
 
 
 def grades(config):
     """Whether the session is likely to grade: it runs graded test files (tests/), not only others."""
     here = config.invocation_params.dir
     return any(Path(here, arg.split("::")[0]).resolve().is_relative_to(ROOT / "tests") for arg in config.args)
+
+
+def start_fork_server(now):
+    """The fork server: one made for this session before it began (kata/forkserver.py's PREMADE),
+    else a fresh one, started now if the session grades, else at its first job."""
+    from .forkserver import PREMADE, ForkServer
+    return PREMADE.pop() if PREMADE else ForkServer.started(backend.workers_for_this_machine(), now)
 
 
 def start_spawned(now):

@@ -43,10 +43,16 @@ class Job(Line):
     dir: str                 # the job's folder: answers.jsonl, output.txt, and files/ for values
     time_limit: float        # seconds a call may run without progress
     box: dict = None         # kata/sandbox.py's Box fields, or None: not boxed
+    keras: bool = True       # False: Keras and TensorFlow cannot be imported (the parameters exercise)
 
     def call_text(self, index):
         """'many_to_many.build_model(5)': how messages name a call."""
         return f"{self.module}.{self.function}({', '.join(map(repr, self.calls[index]))})"
+
+
+# What a job without Keras (Job.keras False) cannot import, nor, in a box that reads only what it
+# is given, read: Keras and the libraries it runs on.
+WITHOUT_KERAS = ("keras", "tensorflow", "tf_keras", "tensorboard", "jax", "torch")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ import os
 import sys
 import warnings
 
-import pytest
-
 SUPPORTED_PYTHONS = ((3, 9), (3, 13))  # what TensorFlow 2.16 to 2.21 publish wheels for
 SETUP = f"{'py' if os.name == 'nt' else 'python3'} run.py  (it makes .venv and installs requirements.txt)"
 
@@ -83,6 +81,7 @@ def preflight_or_exit():
     with stderr_descriptor_silenced():
         problem = preflight_problem()
     if problem:
+        import pytest        # here only: the fork server imports this module and never pytest
         sys.stderr.write(f"ERROR: {problem}\n")
         raise SystemExit(pytest.ExitCode.USAGE_ERROR)
 

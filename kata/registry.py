@@ -96,6 +96,7 @@ class Exercise:
     x_holds: str = "the sequence"      # what the canonical X and y hold, for messages
     y_holds: str = "the sequence"
     kinds: tuple = ("dataset", "model", "training")   # the kinds of check applied to it
+    keras: bool = True                 # False: its functions are arithmetic, called where Keras cannot be imported
 
     @property
     def module(self):
@@ -177,7 +178,7 @@ PARAMETERS = Exercise(
     name="parameters", task=4,
     title="Bonus exercise 4 - parameters: count LSTM and Dense weights as Keras does",
     functions=("lstm_params", "dense_params"), calls=lambda function: PARAMETER_CALLS[function],
-    kinds=("parameters",),
+    kinds=("parameters",), keras=False,
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .advice import TIPS
-from .feedback import Failed
+from .feedback import Failed, visible
 from .hints import asked_hints, first_hint_for, hints
 from .registry import ORDER, rank
 
@@ -39,7 +39,7 @@ def printed(answers):
 
 
 def printed_section(output):
-    text = output if len(output) <= OUTPUT_SHOWN else output[:OUTPUT_SHOWN] + "\n[... cut]"
+    text = visible(output if len(output) <= OUTPUT_SHOWN else output[:OUTPUT_SHOWN] + "\n[... cut]")
     return "\n  your code printed:\n" + "\n".join("    " + line for line in text.rstrip().splitlines())
 
 

@@ -127,8 +127,8 @@ class ResultsWriter:
     """The plugin (with --results-json or --grade): knows every check at collection, writes the
     file after each one and at the end, and prints the score of a grading run."""
 
-    def __init__(self, config, kata, outcomes):
-        self.config, self.kata, self.outcomes = config, kata, outcomes
+    def __init__(self, config, kata, outcomes, sandbox):
+        self.config, self.kata, self.outcomes, self.sandbox = config, kata, outcomes, sandbox
         self.path = config.getoption("--results-json")
         self.items = []
         source = config.getoption("--expected-fingerprint") or os.environ.get(FINGERPRINT_VARIABLE)
@@ -179,7 +179,7 @@ class ResultsWriter:
                 "max_score": sum(test["max_score"] for test in tests),
                 "implementation": self.kata.label,
                 "seed": self.kata.seed, **versions(), "platform": sys.platform,
-                "workers": self.kata.server.kind, "fingerprint": prints,
+                "workers": self.kata.server.kind, "sandbox": self.sandbox, "fingerprint": prints,
                 "tests": tests}
 
     def write(self, results, indent=2):

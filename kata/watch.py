@@ -7,7 +7,8 @@ exercise (tests/test_<module>.py) and the progress table adds the rows of earlie
 round runs follows the workers (kata/backend.py):
 
 - fork: this process imports TensorFlow once and never runs a TensorFlow op, so it may fork: each
-  round is a forked child that runs pytest.main(...), whose plugin forks its own fork server.
+  round is a forked child that first forks its fork server (before the grader's modules exist:
+  see kata/forkserver.py), then runs pytest.main(...).
 - spawn (macOS, Windows, --workers=spawn): a *round server*, a spawned Python that has imported
   TensorFlow and started its spawned workers, runs each round's pytest.main(...) in turn, keeping
   both warm for the next save. A save during a round ends the server with its workers (a new one
@@ -75,8 +76,8 @@ class ForkedRounds:
     def __init__(self, tmp):
         from .quiet import import_tensorflow
         import_tensorflow()                 # once, and no op: this process must stay able to fork
-        import pytest  # noqa: F401        preloaded for every round (kata.plugin itself is left for
-        from . import answers, report, results, worker  # noqa: F401    pytest to import: it rewrites asserts)
+        import pytest  # noqa: F401        preloaded for every round; the grader's modules are not:
+        from . import forkserver, worker  # noqa: F401    each round forks its fork server before they exist
         self.tmp, self.pid = tmp, None
 
     def start(self, args):
@@ -89,6 +90,8 @@ class ForkedRounds:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the watcher's: it ends this round
                 os.environ["TMPDIR"] = tempfile.tempdir = self.tmp   # a stopped round's files go with the watcher's folder
                 import pytest
+                from .forkserver import PREMADE, ForkServer
+                PREMADE.append(ForkServer.forked(backend.workers_for_this_machine()))
                 code = int(pytest.main(args))
             except BaseException:
                 import traceback

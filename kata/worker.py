@@ -9,6 +9,7 @@ back to the grader is data only, in the job's folder:
   (type, message, the learner's file and line): the records of kata/protocol.py;
 - numpy arrays as .npy files (saved without pickle), a Keras model as a .keras archive.
 """
+import contextlib
 import importlib.util
 import inspect
 import json
@@ -22,7 +23,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from .protocol import CallEnded, CallStarted, ImportFailed, write
+from .protocol import WITHOUT_KERAS, CallEnded, CallStarted, ImportFailed, write
 
 OUTPUT_CAP = 4000        # characters of what one call printed
 MESSAGE_CAP = 2000
@@ -54,19 +55,18 @@ def type_name(value):
 def describe(value, folder, stem, depth=0, whole=True):
     """The value as data: numbers as themselves, arrays and models saved to files, the rest by type.
     A model is saved whole (a .keras archive), or, not whole, as its config alone (a .json file)."""
-    import keras
-    import numpy as np
+    np, keras = sys.modules.get("numpy"), sys.modules.get("keras")   # no array without numpy, no model without Keras
     if isinstance(value, bool) or value is None:
         return {"type": type_name(value), "repr": repr(value)}
     if isinstance(value, numbers.Integral):
         return {"type": type_name(value), "int": int(value)}
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         array = np.asarray(value)            # a subclass's own methods stay behind
         if array.dtype.hasobject:
             return {"type": type_name(value), "dtype": "object"}
         np.save(Path(folder) / f"{stem}.npy", array, allow_pickle=False)
         return {"type": "numpy.ndarray", "file": f"{stem}.npy"}
-    if isinstance(value, keras.Model):
+    if keras is not None and isinstance(value, keras.Model):
         try:
             params = value.count_params()
         except Exception:
@@ -135,9 +135,50 @@ def notes_from(caught):
 
 def run_job(job, answers):
     """Import the module and make each call of the job (a protocol.Job), recording each in answers as it ends."""
+    if job.keras:
+        print_like_a_script()
+        return calls_of(job, answers)
+    with without_keras():
+        return calls_of(job, answers)
+
+
+def own_sources():
+    """kata.protocol and kata.worker as text, read while the kata's folder is in sight (before any box)."""
+    return {name: Path(__file__).with_name(f"{name}.py").read_text() for name in ("protocol", "worker")}
+
+
+def run_forked_job(job, answers, sources):
+    """run_job in a forked worker (kata/forkserver.py). A job without Keras runs in a fresh Python
+    that replaces this one (exec, inside the same box): a fork of the server holds TensorFlow in
+    its memory, where a learner's code could find Keras's modules without importing them."""
+    if job.keras:
+        return run_job(job, answers)
+    answers.flush()
+    os.set_inheritable(answers.fileno(), True)
+    os.execv(sys.executable, [sys.executable, "-I", "-c", FRESH, json.dumps(sources), job.to_line(),
+                              str(answers.fileno())])
+
+
+# The fresh Python of run_forked_job: kata.protocol and kata.worker made from the sources it is
+# given (inside the box, the kata's folder may be out of sight), then the job.
+FRESH = """
+import json, sys, types
+sources = json.loads(sys.argv[1])
+sys.modules["kata"] = types.ModuleType("kata")
+sys.modules["kata"].__path__ = []
+for name in ("protocol", "worker"):
+    module = sys.modules[f"kata.{name}"] = types.ModuleType(f"kata.{name}")
+    module.__package__, module.__file__ = "kata", f"<kata/{name}.py>"
+    exec(compile(sources[name], module.__file__, "exec"), vars(module))
+from kata.protocol import Job
+from kata.worker import run_job
+run_job(Job.from_line(sys.argv[2]), open(int(sys.argv[3]), "a"))
+"""
+
+
+def calls_of(job, answers):
     folder, label, out = job.folder, job.label, Path(job.dir) / "files"
     output = Output()
-    print_like_a_script()
     linecache.checkcache()               # a spawned worker may have read an earlier save of a file
     with answers:
         if not (Path(folder) / f"{job.module}.py").is_file():
@@ -161,10 +202,12 @@ def run_job(job, answers):
             write(answers, ImportFailed({"kind": "missing_function", "defined": defined}))
             return
         notes = set()
-        keep_fit_out_of_build(notes)      # what the import printed goes with the first call
+        if job.keras:
+            keep_fit_out_of_build(notes)
         for i, args in enumerate(job.calls):
             write(answers, CallStarted(i))
-            seed_everything(job.seed)
+            if job.keras:
+                seed_everything(job.seed)
             watchdog = Watchdog(job.time_limit)
             started = time.perf_counter()
             try:
@@ -200,6 +243,32 @@ class Watchdog:
 
     def cancel(self):
         self.done.set()
+
+
+class NoKeras:
+    """An import finder, first in sys.meta_path, that refuses Keras and the libraries under it."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] in WITHOUT_KERAS:
+            raise ImportError(f"{name} cannot be imported in the parameters exercise: it asks for the count as "
+                              "arithmetic on units and input_dim, not for Keras's count_params()", name=name)
+        return None
+
+
+@contextlib.contextmanager
+def without_keras():
+    """Keras and TensorFlow out of the import system for one job: an import of them raises (a spawned
+    worker gets its modules back afterwards). What this process already holds stays in its memory: a
+    learner who digs it out of gc is not stopped here."""
+    hidden = {name: sys.modules.pop(name) for name in list(sys.modules) if name.partition(".")[0] in WITHOUT_KERAS}
+    sys.meta_path.insert(0, NoKeras)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(NoKeras)
+        sys.modules.update(hidden)
 
 
 def seed_everything(seed):

@@ -51,7 +51,20 @@ class Attack:
     planted: tuple = field(default=())   # paths (relative to the kata copy) the attack tries to create
 
 
+def replaced(text, old, new):
+    """text with its first old replaced by new; an error if old is not there (the twin would be the solution)."""
+    if old not in text:
+        raise ValueError(f"{old!r} is not in the source the twin is made from")
+    return text.replace(old, new, 1)
+
+
 TWINS = {
+    # many_to_one's solution with a sigmoid on its output layer: the output-activation check fails honestly
+    "sigmoid_output": replaced(source("solutions", "many_to_one"),
+                               "keras.layers.Dense(length),", 'keras.layers.Dense(length, activation="sigmoid"),'),
+    # one_to_one's solution with an optimizer that cannot learn within the tests' training
+    "one_to_one_cannot_learn": replaced(source("solutions", "one_to_one"),
+                                        'optimizer="adam"', "optimizer=keras.optimizers.Adam(epsilon=1e3)"),
     # many_to_one whose data holds 0 1 2 3 4: the values check fails honestly
     "values_not_divided": source("instructor/mistakes/many-to-one-values-not-divided", "many_to_one"),
     # many_to_one with a hard-coded LSTM(5): units and parameter checks fail at lengths 3 and 8
@@ -94,6 +107,41 @@ def build_model(length=5):
 }
 
 ATTACKS = [
+    # Issue 15, items 1 and 9: an answer, or an output activation, hidden in a layer given as an activation.
+    Attack("targets_in_a_rescaling_activation", "many_to_one", "cannot_learn", '''
+
+def build_model(length=5):     # Rescaling(0, offset) outputs its offset, the targets, whatever the weights
+    targets = [i / length for i in range(length)]
+    model = keras.Sequential([keras.Input((length, 1)), keras.layers.LSTM(length),
+                              keras.layers.Dense(length, activation=keras.layers.Rescaling(0.0, offset=targets))])
+    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(epsilon=1e3))
+    return model
+'''),
+    Attack("targets_in_a_rescaling_activation_one_to_one", "one_to_one", "one_to_one_cannot_learn", '''
+
+def build_model(length=5):     # one target per sample: the offset broadcasts over the batch of all samples
+    targets = [[i / length] for i in range(length)]
+    model = keras.Sequential([keras.Input((1, 1)), keras.layers.LSTM(length),
+                              keras.layers.Dense(1, activation=keras.layers.Rescaling(0.0, offset=targets))])
+    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(epsilon=1e3))
+    return model
+'''),
+    Attack("sigmoid_as_an_activation_layer", "many_to_one", "sigmoid_output", '''
+
+def build_model(length=5):
+    model = keras.Sequential([keras.Input(shape=(length, 1)), keras.layers.LSTM(length),
+                              keras.layers.Dense(length, activation=keras.layers.Activation("sigmoid"))])
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model
+'''),
+    Attack("sigmoid_as_the_last_layer", "many_to_one", "sigmoid_output", '''
+
+def build_model(length=5):
+    model = keras.Sequential([keras.Input(shape=(length, 1)), keras.layers.LSTM(length), keras.layers.Dense(length),
+                              keras.layers.Activation("sigmoid")])
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model
+'''),
     Attack("atexit_rewrites_results", "one_to_one", "stub", FORGE + '''
 import atexit
 atexit.register(_forge_results)
@@ -386,4 +434,49 @@ def build_model(length=5):
                     f.write(b" " * (16 << 20))
     return _honest_build(length)
 ''', exercises=("many_to_one",)),
+    # Issue 15, round three: the grader's memory, and Keras counting for the learner.
+    Attack("answer_key_from_the_graders_memory", "one_to_one", "stub", '''
+import sys
+
+
+def make_dataset(length=5):     # no shape, no formula: the grader's own registry, left in a forked worker
+    return sys.modules["kata.registry"].BY_NAME["one_to_one"].canonical(length)
+''', exercises=("one_to_one", "many_to_one")),
+    Attack("parameters_counted_by_keras", "parameters", "stub", '''
+def lstm_params(units, input_dim):
+    import keras
+    layer = keras.layers.LSTM(units)
+    layer.build((None, None, input_dim))
+    return layer.count_params()
+
+
+def dense_params(units, input_dim):
+    import keras
+    layer = keras.layers.Dense(units)
+    layer.build((None, input_dim))
+    return layer.count_params()
+''', exercises=("parameters", "one_to_one")),
+    Attack("parameters_counted_by_keras_past_the_import_blocker", "parameters", "stub", '''
+import sys
+
+
+def _keras():        # the worker's import finder taken out, then Keras imported from its files
+    import os, tempfile
+    os.environ["KERAS_HOME"] = tempfile.gettempdir()       # not ~/.keras, which the class box hides
+    sys.meta_path[:] = [finder for finder in sys.meta_path if getattr(finder, "__name__", "") != "NoKeras"]
+    import keras
+    return keras
+
+
+def lstm_params(units, input_dim):
+    layer = _keras().layers.LSTM(units)
+    layer.build((None, None, input_dim))
+    return layer.count_params()
+
+
+def dense_params(units, input_dim):
+    layer = _keras().layers.Dense(units)
+    layer.build((None, input_dim))
+    return layer.count_params()
+''', exercises=("parameters", "one_to_one")),
 ]

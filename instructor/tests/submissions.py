@@ -199,6 +199,10 @@ for _file in gc.get_objects():   # its worker's answers file: an import failure 
         _file.flush()
 '''
 
+# The same forgery with escape codes: back to the start of the line, erase it, write a better row.
+FORGES_A_TERMINAL_ROW = FORGES_A_FORMULA.replace(
+    """'=HYPERLINK("http://127.0.0.1/","click")'""", r"'\r\x1b[2Kforges_a_terminal_row    205 / 205  pass\x1b[8m'")
+
 
 def raises_a_lone_surrogate(into, name="raises_a_lone_surrogate"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=RAISES_A_LONE_SURROGATE)
@@ -206,6 +210,10 @@ def raises_a_lone_surrogate(into, name="raises_a_lone_surrogate"):
 
 def forges_a_formula(into, name="forges_a_formula"):
     return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=FORGES_A_FORMULA)
+
+
+def forges_a_terminal_row(into, name="forges_a_terminal_row"):
+    return folder_with(into, name, one_to_one=one_to_one_solved(), many_to_one=FORGES_A_TERMINAL_ROW)
 
 
 def kills_its_parent(into, name="kills_its_parent"):

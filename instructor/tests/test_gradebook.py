@@ -2,6 +2,7 @@
 kind ends in a results entry with a clear reason, and the good submission beside it keeps full marks.
 A hostile one (killing its parent or its group, leaving processes, forging its results, links and
 special files) costs nothing more; bad options are one line; Ctrl-C keeps the finished rows."""
+import json
 import os
 import signal
 import subprocess
@@ -197,7 +198,7 @@ HOSTILE = [submissions.solved, submissions.kills_its_parent, submissions.termina
            submissions.has_a_fifo, submissions.links_to_another_student, submissions.links_to_dev_zero,
            submissions.is_a_link_to_another_student, submissions.reads_solutions, submissions.spoils_classmates,
            submissions.poisons_the_training_cache, submissions.brings_a_conftest, submissions.half_done,
-           submissions.raises_a_lone_surrogate, submissions.forges_a_formula]
+           submissions.raises_a_lone_surrogate, submissions.forges_a_formula, submissions.forges_a_terminal_row]
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +272,19 @@ def test_a_students_text_is_written_as_text_in_every_csv_and_never_stops_the_cla
     assert "\\udcff" in rows["raises_a_lone_surrogate"]["reason"], rows["raises_a_lone_surrogate"]
     assert rows["forges_a_formula"]["reason"].startswith("'=HYPERLINK"), rows["forges_a_formula"]
     assert rows["raises_a_lone_surrogate"]["one_to_one"] == rows["forges_a_formula"]["one_to_one"] == "40"
+
+
+@SLOW
+def test_a_students_escape_codes_reach_no_terminal(hostile):
+    """A forged record once rewrote the gradebook's terminal line (a carriage return, ESC[2K, a row
+    of full marks); its escape codes are now shown as text, in the terminal and in every file."""
+    code, output, rows, results, _ = hostile
+    line = [line for line in output.splitlines() if line.startswith("forges_a_terminal_row ")]
+    assert len(line) == 1 and "\\x0d\\x1b[2K" in line[0], line
+    assert "\x1b" not in output and "\r" not in output, repr(output[-2000:])
+    assert "\\x1b[2K" in rows["forges_a_terminal_row"]["reason"], rows["forges_a_terminal_row"]
+    text = json.dumps(results["forges_a_terminal_row"], ensure_ascii=False)
+    assert "\x1b" not in text and "\\u001b" not in text, text[:2000]
 
 
 @SLOW
