@@ -44,7 +44,7 @@ from instructor.preloaded import Preloaded
 from instructor.spreadsheet import csv_text
 from kata.feedback import visible
 from kata.registry import ORDER
-from kata.sandbox import clean_environment
+from kata.environment import clean_environment
 from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
                                    write_whole)
 
@@ -289,7 +289,7 @@ GRADING_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_
 
 
 def grading_env():
-    """The instructor's environment less all but what Python and TensorFlow need (kata/sandbox.py):
+    """The instructor's environment less all but what Python and TensorFlow need (kata/environment.py):
     no token or secret of theirs reaches a grading process, nor KATA_EXPECTED_FINGERPRINT (the
     comparison is made here, outside the child)."""
     return clean_environment({**os.environ, **GRADING_ENV})
@@ -306,7 +306,7 @@ def run_grading(kata, results, log, options):
     env = {**grading_env(), "TMPDIR": str(kata.parent)}   # its workers' folders go where the gradebook cleans up
     with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
         job = {"id": str(kata), "kata": str(kata), "args": arguments, "log": str(log), "limit": limit,
-               "memory": GRADER_MEMORY,
+               "memory": GRADER_MEMORY, "fork_server": True,
                "env": {name: env[name] for name in (*GRADING_ENV, "TMPDIR")}}
         child = start_grading_process(command, kata, output, env, job)
         try:

@@ -11,8 +11,9 @@ The gradebook talks to it through two pipes, a JSON line a message: a request na
 pytest arguments, the log file and the limits; the preloaded process answers "started" with the
 grading process's pid, then "ended" with its exit code (negative: the signal that killed it).
 
-The grading process forks its fork server (kata/forkserver.py) first, before pytest and the
-grader's modules make anything: the workers of the box then hold nothing of the grader's.
+For a request with "fork_server", the grading process forks the kata's fork server
+(kata/forkserver.py) first, before pytest and the grader's modules make anything: the workers of
+the box then hold nothing of the grader's.
 """
 import json
 import subprocess
@@ -59,9 +60,10 @@ def grade(job):
         sys.stdin = open(os.devnull)
         sys.stdout = os.fdopen(1, "w", buffering=1)
         sys.stderr = os.fdopen(2, "w", buffering=1)
-        from kata.backend import workers_for_this_machine
-        from kata.forkserver import PREMADE, ForkServer
-        PREMADE.append(ForkServer.forked(workers_for_this_machine()))   # before the grader's modules exist
+        if job.get("fork_server"):          # the kata's: forked before the grader's modules exist
+            from kata.backend import workers_for_this_machine
+            from kata.forkserver import PREMADE, ForkServer
+            PREMADE.append(ForkServer.forked(workers_for_this_machine()))
         code = int(pytest.main(job["args"]))
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else 1

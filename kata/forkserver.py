@@ -166,11 +166,11 @@ class ForkServer:
     def started(cls, workers, now=True):
         """A fresh Python that imports TensorFlow (while the grader imports its own) and serves, in
         a session of its own (Ctrl-C in the terminal is the grader's to handle), with the grader's
-        environment cleaned (kata/sandbox.py): its /proc/self/environ is what every worker's is.
+        environment cleaned (kata/environment.py): its /proc/self/environ is what every worker's is.
         Not now: at the first job (a session that grades nothing starts no server)."""
         def launch():
             from .processes import python_command
-            from .sandbox import clean_environment
+            from .environment import clean_environment
             process = subprocess.Popen(python_command(f"from kata.forkserver import main; main({int(workers)})"),
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                        env=clean_environment(os.environ), start_new_session=True, bufsize=0)

@@ -125,7 +125,8 @@ def pytest_configure(config):
     config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
     if config.getoption("--results-json") or config.getoption("--grade"):
-        config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES], sandbox),
+        config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES],
+                                                   sandbox if workers == "fork" else "none"),
                                       "kata-results")
 
 

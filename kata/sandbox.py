@@ -28,6 +28,8 @@ import sysconfig
 import tempfile
 from dataclasses import dataclass
 
+from .environment import clean_environment
+
 PARTS = ('write', 'read', 'network', 'signals', 'processes', 'memory', 'cpu', 'file size', 'disk',
          'leftover processes', 'ipc', 'unix sockets', 'keyring', 'cpu share', 'environment')
 
@@ -472,24 +474,6 @@ def enter(box: Box) -> None:
         tempfile.tempdir = None
     if not errors:
         del applied['errors']
-
-
-ENVIRONMENT = frozenset({
-    'PATH', 'HOME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TERM', 'NO_COLOR',
-    'PYTHONHASHSEED', 'PYTHONDONTWRITEBYTECODE', 'PYTHONIOENCODING', 'PYTHONUTF8', 'PYTHONUNBUFFERED',
-    'TF_CPP_MIN_LOG_LEVEL', 'TF_ENABLE_ONEDNN_OPTS', 'TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS',
-    'KERAS_BACKEND', 'KERAS_HOME', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
-    'CUDA_VISIBLE_DEVICES',
-    'SYSTEMROOT', 'WINDIR', 'TEMP', 'TMP', 'USERPROFILE', 'PATHEXT',  # Windows: Python needs SYSTEMROOT to start
-})
-
-
-def clean_environment(environ) -> dict:
-    """The variables of `environ` that a worker keeps: those named in ENVIRONMENT, and LC_*
-    (locale, time zone, paths, Python's and TensorFlow's settings); nothing of the grader's (its
-    tokens, CI's variables, a session bus's address). Pure: enter() applies it to os.environ, and a
-    process that starts workers passes it as env=, so that /proc/self/environ is clean too."""
-    return {name: value for name, value in environ.items() if name in ENVIRONMENT or name.startswith('LC_')}
 
 
 _PROBE = """

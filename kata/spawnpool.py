@@ -14,11 +14,13 @@ entered once, for good, by a process that serves one. The learner's code runs ou
 process all the same.
 """
 import collections
+import os
 import json
 import subprocess
 import threading
 import time
 
+from .environment import clean_environment
 from .processes import end_tree, own_group, python_command
 from .progress import Progress
 from .protocol import JobEnded
@@ -34,8 +36,8 @@ class Worker:
     def __init__(self, wake):
         self.wake = wake           # set when the worker says something: the supervisor looks at once
         self.process = subprocess.Popen(python_command("from kata.spawned_worker import main; main()"),
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True, bufsize=1, **own_group())
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True, bufsize=1, env=clean_environment(os.environ), **own_group())
         self.messages = collections.deque()
         self.ready, self.job, self.progress = False, None, None
         threading.Thread(target=self.listen, daemon=True).start()

@@ -14,7 +14,7 @@ from .runs import ROOT
 
 PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.report", "kata.hints",
         "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes", "kata.spawnpool",
-        "kata.forkserver")
+        "kata.forkserver", "kata.environment")
 
 
 def test_the_pure_modules_import_without_tensorflow():

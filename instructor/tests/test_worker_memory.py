@@ -1,5 +1,6 @@
 """A worker knows nothing of the grader (issue 15, item 2): its memory holds neither the answer key
-(kata.registry and the grader's other modules), nor the run's options, nor pytest's objects.
+(kata.registry and the grader's other modules), nor the run's options, nor pytest's objects, nor
+a variable of the grader's environment (in os.environ or in /proc/self/environ).
 
 The learner's code below searches its own process, `sys.modules` and every object `gc` tracks, and
 makes a correct dataset only if it finds nothing of the grader's; else it raises, naming what it
@@ -19,25 +20,37 @@ from .runs import ROOT, exercise_of, grade, gradebook
 
 PROBE = '''
 import gc
+import os
 import sys
 
 import numpy as np
 
-WORKER_SIDE = {"kata", "kata.worker", "kata.protocol", "kata.progress", "kata.forkserver", "kata.sandbox",
+WORKER_SIDE = {"kata", "kata.worker", "kata.protocol", "kata.progress", "kata.forkserver", "kata.sandbox", "kata.environment",
                "kata.quiet", "kata.backend", "kata.processes", "kata.spawned_worker",
                "kata.watch"}     # watch mode's loop, which forks each round: saves and rounds, no answers
 GRADER_TYPES = ("_pytest.config.Config", "_pytest.main.Session", "pluggy._manager.PluginManager",
                 "_pytest.config.argparsing.Parser")
 
 
+def graders_secret():
+    """Where the grader's environment variable KATA_PROBE_SECRET shows: os.environ, /proc/self/environ."""
+    found = ["os.environ"] if "KATA_PROBE_SECRET" in os.environ else []
+    try:
+        with open("/proc/self/environ", "rb") as environ:    # the environment as the process started
+            found += ["/proc/self/environ"] if b"KATA_PROBE_SECRET" in environ.read() else []
+    except OSError:
+        pass
+    return found
+
+
 def graders_memory():
-    """The grader's modules and objects this process holds, by name."""
+    """The grader's modules and objects this process holds, by name, and its secret."""
     modules = [name for name in sys.modules if (name.startswith("kata.") and name not in WORKER_SIDE)
                or name.startswith(("tests.", "conftest", "instructor"))]
     objects = {f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects()}
     kinds = [kind for kind in objects if kind in GRADER_TYPES
              or (kind.startswith("kata.") and kind.rsplit(".", 1)[0] not in WORKER_SIDE)]
-    return sorted(modules) + sorted(kinds)
+    return sorted(modules) + sorted(kinds) + graders_secret()
 
 
 def make_dataset(length=5):
@@ -64,7 +77,8 @@ def failures(tests):
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("options", [("--sandbox=local",), ("--sandbox=class",), ("--workers=spawn", "--sandbox=local")],
                          ids=["local", "class", "spawn"])
-def test_the_worker_holds_nothing_of_the_grader(tmp_path, options):
+def test_the_worker_holds_nothing_of_the_grader(tmp_path, monkeypatch, options):
+    monkeypatch.setenv("KATA_PROBE_SECRET", "hunter2")
     code, output, results = grade(probe_folder(tmp_path / "probe"), tmp_path / "results.json", *options,
                                   "tests/test_one_to_one.py")
     assert results is not None, output
@@ -73,7 +87,8 @@ def test_the_worker_holds_nothing_of_the_grader(tmp_path, options):
 
 
 @pytest.mark.timeout(600)
-def test_the_gradebook_workers_hold_nothing_of_the_grader(tmp_path):
+def test_the_gradebook_workers_hold_nothing_of_the_grader(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATA_PROBE_SECRET", "hunter2")
     probe_folder(tmp_path / "class" / "prober")
     code, output, rows, results = gradebook(tmp_path / "class", tmp_path / "out", temp=tmp_path / "tmp")
     assert code == 0, output
@@ -83,6 +98,7 @@ def test_the_gradebook_workers_hold_nothing_of_the_grader(tmp_path):
 
 @pytest.mark.timeout(300)
 def test_watch_mode_rounds_hold_nothing_of_the_grader(tmp_path):
+    """(Watch mode runs on the learner's machine, in the learner's environment: no secret is set.)"""
     folder, results = probe_folder(tmp_path / "probe"), tmp_path / "results.json"
     one_round = f"""
 import sys, time
