@@ -35,7 +35,8 @@ FUNCTION_MODULES = ("activations", "losses", "metrics")   # whose functions a mo
 # The layers a config may name: those of the exercises, their correct variants and the catalogued
 # mistakes, and a few more a learner may try (their settings are sizes and switches, never values).
 LAYERS = ("InputLayer", "LSTM", "GRU", "SimpleRNN", "Dense", "TimeDistributed", "Bidirectional", "RepeatVector",
-          "Flatten", "Reshape", "Dropout", "Activation")
+          "Flatten", "Reshape", "Dropout", "Activation", "BatchNormalization", "LayerNormalization", "Conv1D",
+          "Masking")
 MODELS = (("keras", "Sequential"), ("keras.src.models.functional", "Functional"))   # at a config's root only
 SETTINGS = {"optimizers": "Optimizer", "optimizers.schedules": "LearningRateSchedule", "losses": "Loss",
             "metrics": "Metric", "initializers": "Initializer", "regularizers": "Regularizer",
@@ -513,7 +514,7 @@ class Kata:
         """The model in safe mode, made only of Keras's own classes: from its archive, or, not whole,
         from its config alone (the checks at other lengths read shapes and counts, not weights)."""
         import keras
-        problem, name = None, value.get("file") or value.get("config")
+        problem, name, foreign = None, value.get("file") or value.get("config"), []
         if value.get("params"):
             too_large(exercise, called, value["params"])
         if value.get("save_error") or not isinstance(name, str):
@@ -554,7 +555,7 @@ class Kata:
                  + ", ".join(LAYERS[1:]) + "), and Keras's own optimizers, losses and activations; a custom "
                  "layer or model class, a Lambda, or a layer holding values of its own cannot cross.",
              change="build the model from keras.layers (LSTM, Dense, TimeDistributed, RepeatVector), "
-                    "with no class or Lambda of your own.")
+                    "with no class or Lambda of your own" + (f", and leave out {', '.join(foreign)}." if foreign else "."))
 
     def built(self, exercise, length):
         """The model, with a clear failure if it does not know its input shape yet."""
