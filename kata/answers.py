@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .advice import keras_advice
 from .feedback import BROKEN, BROKEN_FILE, NOT_STARTED, Failed, Feedback, code_shape, fail, shape_text
-from .protocol import WITHOUT_KERAS, CallEnded, Job, Malformed, read_answers
+from .protocol import CallEnded, Job, Malformed, read_answers
 from .registry import TUTORIAL
 from .training import train
 from .training_cache import key_of
@@ -281,17 +281,15 @@ class Kata:
                                  module=exercise.module, function=function, calls=calls,
                                  whole_calls=[[TUTORIAL]],     # a model from another call: its config only
                                  seed=self.seed, dir=str(self.work / key), time_limit=self.time_limit,
-                                 box=self.box_for(self.work / key / "files", len(calls), exercise.keras), keras=exercise.keras)
+                                 box=self.box_for(self.work / key / "files", len(calls)), keras=exercise.keras)
             self.server.submit(self.jobs[key])
 
-    def box_for(self, folder, calls, keras=True):
-        """The box of one job: it writes only its own folder, for at most the job's time in CPU; where
-        it reads only what it is given, a job without Keras cannot read Keras's files either."""
+    def box_for(self, folder, calls):
+        """The box of one job: it writes only its own folder, for at most the job's time in CPU."""
         if self.box is None:
             return None
         return {**self.box, "writable": [str(folder)], "cpu_seconds": int(self.time_limit * (calls + 1)) + 1,
-                **({"readable": [str(self.folder), *self.box["readable"]], "hidden": [] if keras else list(WITHOUT_KERAS)}
-                   if self.box.get("readable") is not None else {})}
+                **({"readable": [str(self.folder), *self.box["readable"]]} if self.box.get("readable") is not None else {})}
 
     def path_of(self, module):
         return f"{self.label}{module}.py"

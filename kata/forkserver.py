@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .protocol import Job, JobEnded
+from .protocol import WITHOUT_KERAS, Job, JobEnded
 from .progress import Progress
 
 POLL = 0.05        # seconds between progress checks of running workers
@@ -66,10 +66,10 @@ def start_worker(job, run):
             close_all_but()
             point_std_at(folder / "output.txt")
             answers = open(folder / "answers.jsonl", "a")
-            if job.box is not None:
+            if job.box is not None:     # a job without Keras: Keras's files unread, where reads are ruled
                 from .sandbox import Box, enter
-                enter(Box(**{key: tuple(value) if isinstance(value, list) else value
-                             for key, value in job.box.items()}))
+                enter(Box(**{key: tuple(value) if isinstance(value, list) else value for key, value in job.box.items()},
+                          hidden=() if job.keras else WITHOUT_KERAS))
             run(job, answers)
         except BaseException:
             traceback.print_exc()          # into output.txt: the worker's own fault, for the grader's eyes

@@ -156,19 +156,21 @@ def _python_rules(hidden):
     if not hidden:
         return [(p, READ) for p in RUNTIME_PATHS]
 
+    def on_the_way(real):
+        return any(site == real or site.startswith(real + os.sep) for site in SITE_PACKAGES)
+
     def walk(top):
         real = os.path.realpath(top)
         if real in SITE_PACKAGES:
             return [(real, READ_DIR)] + [(os.path.join(real, name), READ) for name in os.listdir(real)
                                          if not name.lower().startswith(hidden)]
-        if not any(site.startswith(real + os.sep) for site in SITE_PACKAGES):
+        if not on_the_way(real):
             return [(real, READ)]
         rules = [(real, READ_DIR)]
         for name in os.listdir(real):
             path = os.path.join(real, name)
-            if os.path.islink(path) and any(site.startswith(os.path.realpath(path)) for site in SITE_PACKAGES):
-                continue                  # a link on the way to site-packages: its target is walked
-            rules += walk(path)
+            if not (os.path.islink(path) and on_the_way(os.path.realpath(path))):   # a link's target is walked as itself
+                rules += walk(path)
         return rules
     return [rule for top in RUNTIME_PATHS if os.path.exists(top) for rule in walk(top)]
 
