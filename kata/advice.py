@@ -3,6 +3,7 @@
 An instructor improving what learners are told edits this module. Every function here is pure: it
 takes facts (shapes, layer families, names) and returns sentences; the checks decide when to say them.
 """
+import ast
 import math
 import re
 
@@ -30,8 +31,9 @@ def reading(shape):
     return f"{count(samples, 'sample')} of {count(timesteps, 'timestep')}, each {count(features, 'feature')}"
 
 
-def shape_diagnosis(got, expected, length, name="X"):
-    """(cause, sentence): the most likely reason a data shape (of X or y) is wrong, with its fix."""
+def shape_diagnosis(got, expected, length, name="X", holds=None):
+    """(cause, sentence): the most likely reason a data shape (of X or y) is wrong, with its fix;
+    holds is what the array should hold ("every second value of the sequence (seq[::2])")."""
     got, expected = tuple(got), tuple(expected)
     if len(got) != len(expected):
         if name == "y":
@@ -41,7 +43,8 @@ def shape_diagnosis(got, expected, length, name="X"):
         if len(expected) == 3:
             return "not_3d", (f"an LSTM reads 3D input (samples, timesteps, features); yours is {len(got)}D. "
                               f"Use .reshape{code_shape(expected, length)}.")
-        return "axes_count", f"this array is {len(expected)}D; use .reshape{code_shape(expected, length)}."
+        return "axes_count", (f"{name} here is {len(expected)}D {axes_text(expected)}; yours is {len(got)}D. "
+                              f"Use .reshape{code_shape(expected, length)}.")
     if sorted(got) == sorted(expected) and name == "X" and len(got) == 3:
         return "axes_swapped", (f"the axes are in the wrong order: Keras reads {shape_text(got)} as {reading(got)}. "
                                 f"Use .reshape{code_shape(expected, length)}: {reading(expected)}.")
@@ -53,19 +56,50 @@ def shape_diagnosis(got, expected, length, name="X"):
                                      f"with the length argument, so length={length} gives {shape_text(expected)}.")
     if math.prod(got) != math.prod(expected):
         return "wrong_values", (f"{name} holds {math.prod(got)} values where it needs {math.prod(expected)}: no reshape "
-                                f"fixes that. The values themselves are wrong: see which values {name} should hold.")
+                                "fixes that. The values themselves are wrong: "
+                                + (f"{name} should hold {holds}." if holds else f"see which values {name} should hold."))
     return "wrong_shape", f"use .reshape{code_shape(expected, length)}."
 
 
 # --- layers -------------------------------------------------------------------------------------
 
-def layer_advice(pattern, got, expected, return_sequences):
+def layer_advice(pattern, got, expected, return_sequences, names=None, code=None, start=None):
     """(cause, why, change) for the first layer family that differs from the expected ones.
     got and expected are families ('LSTM', 'TimeDistributed(Dense)'); return_sequences[i] is the
-    learner's i-th layer's return_sequences (None for a layer without one)."""
+    learner's i-th layer's return_sequences (None for a layer without one); names are the learner's
+    layers with their sizes ('GRU(5)', 'Reshape((5, 1))'), code the expected ones as the learner
+    writes them ('LSTM(length, return_sequences=True)') and start the model's input as code
+    ('keras.Input(shape=(1,))'), so that a change written with them can be made as it reads."""
+    names, code = names or got, code or expected
+    model = " -> ".join(([start] if start else []) + list(code))
+    for i, mine in enumerate(got):      # another recurrent layer: the one idea to change first
+        if mine in ("GRU", "SimpleRNN") and "LSTM" in expected:
+            return ("other_recurrent_layer",
+                    f"{mine} is another recurrent layer, with other gates and another weight count; "
+                    f"{pattern} here, as in the tutorial, is built as " + " -> ".join(expected) + ".",
+                    f"replace {mine}(length) with LSTM(length).")
+        if mine.startswith("Bidirectional(") and "LSTM" in expected:
+            return ("other_recurrent_layer",
+                    f"{names[i]} runs the layer it wraps forwards and a copy of it backwards over the sequence, "
+                    f"and joins their outputs: twice the units and the weights. {pattern} here, as in the tutorial, reads "
+                    "the sequence forwards with one LSTM: " + " -> ".join(expected) + ".",
+                    f"unwrap it: {code[i] if expected[i:i + 1] == ['LSTM'] else code[expected.index('LSTM')]} "
+                    f"in place of {names[i]}.")
     if len(got) != len(expected):
-        return ("layer_count", f"your model has {len(got)} layers after the input; this exercise has {len(expected)}.",
-                "build exactly: " + " -> ".join(expected) + ".")
+        return ("layer_count", f"your model has {len(got)} layers after the input ({' -> '.join(names) or 'none'}); "
+                               f"this exercise has {len(expected)}.",
+                f"build exactly: {model}.")
+    differ = [i for i, (mine, theirs) in enumerate(zip(got, expected)) if mine != theirs]
+    if len(differ) == 2 and got[differ[0]] == expected[differ[1]] and got[differ[1]] == expected[differ[0]]:
+        first, second = (expected[i] for i in differ)
+        reason = {("RepeatVector", "LSTM"): " RepeatVector comes first: it repeats the one input value at every "
+                                            "timestep, which makes the timesteps the LSTM reads.",
+                  ("LSTM", "RepeatVector"): " The encoder LSTM reads the sequence first; RepeatVector then repeats "
+                                            "its last output, once for each output timestep."}.get((first, second), "")
+        return ("layers_swapped",
+                f"{names[differ[0]]} and {names[differ[1]]} are in each other's place: {pattern} is built as "
+                + " -> ".join(expected) + "." + reason,
+                f"put {first} before {second}: {model}.")
     for i, (mine, theirs) in enumerate(zip(got, expected)):
         if mine == "Dense" and theirs == "TimeDistributed(Dense)" and i and return_sequences[i - 1] is False:
             return ("dense_after_last_output",
@@ -84,14 +118,9 @@ def layer_advice(pattern, got, expected, return_sequences):
                     f"in {pattern} the LSTM's last output is one vector, and one Dense layer "
                     "maps it to the whole output at once; TimeDistributed is for many-to-many.",
                     "use a plain Dense layer here, not TimeDistributed(...).")
-        if mine in ("GRU", "SimpleRNN") and theirs == "LSTM":
-            return ("other_recurrent_layer",
-                    f"{mine} is another recurrent layer, with other gates and another weight count; "
-                    f"{pattern} here, as in the tutorial, is built as " + " -> ".join(expected) + ".",
-                    f"replace {mine}(length) with LSTM(length).")
         if mine != theirs:
             return ("wrong_layer", f"{pattern} is built as " + " -> ".join(expected) + ".",
-                    f"replace {mine} with {theirs}.")
+                    f"replace {names[i]} with {code[i]}.")
     return "layers", "", ""
 
 
@@ -111,6 +140,15 @@ KERAS_ADVICE = {
         "RepeatVector repeats one vector (samples, features), but the layer before it passes on every "
         "timestep (samples, timesteps, units). An encoder LSTM before RepeatVector keeps its default "
         "return_sequences=False, so it hands on only its last output.",
+    "When using `stateful=True` in a RNN, the batch size must be static":
+        "stateful=True carries each sample's last state over into the next batch, so Keras needs the "
+        "batch size fixed in the model's input. This exercise, like the tutorial, keeps no state from "
+        "one batch to the next: remove stateful=True.",
+    "only 0-dimensional arrays can be converted to Python scalars":
+        "'%.1f' % value formats one number, but value is an array: a loop over a 2D or 3D array, such "
+        "as the tutorial's result = model.predict(X), gives its rows, and numpy 2 turns only a single "
+        "number into a Python float. Loop over the numbers themselves: for value in result.ravel(): "
+        "(the tests need no printing; you may delete the loop).",
 }
 
 
@@ -120,6 +158,10 @@ EXERCISE_ADVICE = {
         "TimeDistributed applies a layer at every timestep, but in many-to-one the LSTM rightly hands on "
         "only its last output, one vector. Remove TimeDistributed and map that vector with a plain "
         "Dense(length): all the outputs at once.",
+    ("one_to_many", "expected ndim=2, found ndim=3"):
+        "RepeatVector repeats one vector per sample (samples, features), but what reaches it is 3D, with "
+        "a timesteps axis. In one-to-many the input is the one value itself, keras.Input(shape=(1,)), "
+        "with no timesteps, straight into RepeatVector(length), which makes them.",
 }
 
 # Keras 1 and 2 spellings that Keras 3 no longer knows, by a phrase of the error they cause.
@@ -130,7 +172,68 @@ OLD_KERAS = {
         "Model(input=..., output=...) is Keras 1; Keras 3 writes Model(inputs=..., outputs=...).",
     "missing 1 required positional argument: 'units'":
         "output_dim= is Keras 1; Keras 3 names a layer's size units: LSTM(length) or LSTM(units=length).",
+    "'dropout_W'":
+        "dropout_W= and dropout_U= are Keras 1; Keras 3 calls them dropout= (on the inputs) and "
+        "recurrent_dropout= (on the recurrent state): write dropout=0.2, recurrent_dropout=0.2.",
+    "'inner_activation'":
+        "inner_activation= is Keras 1; Keras 3 calls the gates' activation recurrent_activation=: "
+        "write recurrent_activation= where you wrote inner_activation=.",
+    "'input_length'":
+        "input_length= is Keras 1 and 2's way to give a layer its timesteps; Keras 3 gives the input's "
+        "shape as the model's first layer: keras.Input(shape={input}), and the layer without input_dim= "
+        "or input_length=.",
+    "'batch_input_shape'":
+        "batch_input_shape= is Keras 2; Keras 3 gives the input's shape, without the batch size, as the "
+        "model's first layer: keras.Input(shape={input}), and the layer without batch_input_shape= (if it "
+        "has stateful=True, remove stateful=True as well: a stateful LSTM needs the batch size that "
+        "keras.Input leaves out, and these models keep no state from one batch to the next).",
 }
+
+# Keras 1 and 2 arguments that Keras 3 takes another way, by what the learner's code says and the
+# error that follows, which does not name the argument: {(pattern of the code, phrase of the error): advice}.
+OLD_KERAS_IN_CODE = {
+    (r"LSTM\([^)]*input_dim=", "expected ndim=3, found ndim=2"):
+        "input_dim= is Keras 1 and 2's way to give an LSTM its features; Keras 3 reads it as the whole "
+        "input shape (features,), with no timesteps axis, so the LSTM gets 2D input. Give the input's "
+        "shape as the model's first layer instead: keras.Input(shape={input}), and the LSTM without input_dim=.",
+}
+
+# A layer where Keras wants a tensor, or a tensor where it wants a layer, by a phrase of the error.
+NOT_CALLED = {
+    "All `outputs` values must be KerasTensors. Received: outputs=<TimeDistributed":
+        "the model's outputs must be a tensor, what a layer gives when called; TimeDistributed(Dense(1)) "
+        "is a layer, not a tensor, until you call it on the LSTM's output: TimeDistributed(Dense(1))(x).",
+    "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. Received: <KerasTensor":
+        "TimeDistributed wraps a layer, not a tensor: Dense(1)(x) is already Dense's output. Wrap the "
+        "layer itself and call the wrapper on the LSTM's output: TimeDistributed(Dense(1))(x).",
+}
+
+LEARNING_RATE = re.compile(r"Argument\(s\) not recognized: \{.*'lr': ([^,}]+)")
+NOT_A_LAYER = re.compile(r"Please initialize `(\w+)` layer with a `keras.layers.Layer` instance. "
+                         r"Received: <class '(?:\w+\.)*(\w+)'>")
+
+
+def argument_advice(message):
+    """An optimizer's lr= (Keras 2), or a layer class where a wrapper takes a layer, in Keras 3 terms."""
+    found = LEARNING_RATE.search(message)
+    if found:
+        return (f"lr= is Keras 2's name for the learning rate; Keras 3 calls it learning_rate: write "
+                f"learning_rate={found.group(1)} where you wrote lr={found.group(1)}.")
+    found = NOT_A_LAYER.search(message)
+    if found:
+        wrapper, layer = found.groups()
+        made = "Dense(1)" if layer == "Dense" else f"{layer}(length)"
+        return (f"{wrapper} wraps a layer, and {layer} is the class that makes one, not a layer: call it, "
+                f"{wrapper}({made}).")
+    return None
+
+
+def input_text(exercise):
+    """The exercise's input shape as keras.Input takes it: (length, 1), or (1,) in one-to-many."""
+    from .registry import BY_NAME
+    known = BY_NAME.get(exercise)
+    return code_shape(known.x_shape(5)[1:], 5) if known and known.x_shape else "(timesteps, features)"
+
 
 RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\d, ]+)\)")
 
@@ -146,12 +249,14 @@ def reshape_advice(message):
             "so it fits every length the tests try (5, 3 and 8).")
 
 
-def keras_advice(message, exercise=None):
-    """'\n  what it means: ...' for an error this kata explains (in this exercise), else ''."""
-    advice = [text for (name, phrase), text in EXERCISE_ADVICE.items() if name == exercise and phrase in message]
-    advice += [text for phrase, text in {**OLD_KERAS, **KERAS_ADVICE}.items() if phrase in message]
-    advice += [text for text in [reshape_advice(message)] if text]
-    return f"\n  what it means: {advice[0]}" if advice else ""
+def keras_advice(message, exercise=None, source=""):
+    """'\n  what it means: ...' for an error this kata explains (in this exercise, from the learner's
+    source where the error does not name its cause), else ''."""
+    advice = [text for (code, phrase), text in OLD_KERAS_IN_CODE.items() if re.search(code, source) and phrase in message]
+    advice += [text for (name, phrase), text in EXERCISE_ADVICE.items() if name == exercise and phrase in message]
+    advice += [text for phrase, text in {**OLD_KERAS, **NOT_CALLED, **KERAS_ADVICE}.items() if phrase in message]
+    advice += [text for text in [argument_advice(message), reshape_advice(message)] if text]
+    return f"\n  what it means: {advice[0].replace('{input}', input_text(exercise))}" if advice else ""
 
 
 # --- tips: what the worker noticed while calling the learner's functions -----------------------
@@ -237,6 +342,30 @@ COUNTING_MISTAKES = {
          "the first argument is units, the second input_dim."),
     ],
 }
+
+
+def float_change(source):
+    """What to change when a count comes back a float, from what the learner's code does: math.pow
+    (a float even of whole numbers), a division, or, where neither shows, both named."""
+    try:
+        nodes = list(ast.walk(ast.parse(source)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        nodes = []
+    imported = any(isinstance(node, ast.ImportFrom) and node.module == "math" and
+                   any(alias.name == "pow" for alias in node.names) for node in nodes)    # from math import pow
+    powers = [node for node in nodes if isinstance(node, ast.Call) and len(node.args) == 2 and (
+              isinstance(node.func, ast.Attribute) and node.func.attr == "pow"
+              and isinstance(node.func.value, ast.Name) and node.func.value.id == "math"
+              or imported and isinstance(node.func, ast.Name) and node.func.id == "pow")]
+    if powers:
+        base, exponent = (ast.unparse(arg) if isinstance(arg, (ast.Name, ast.Constant)) else f"({ast.unparse(arg)})"
+                          for arg in powers[0].args)
+        return (f"math.pow returns a float, even of whole numbers: write {ast.unparse(powers[0])} as "
+                f"{base} ** {exponent}, which keeps an int.")
+    if any(isinstance(node, ast.Div) for node in nodes):
+        return "keep to whole numbers: + * and ** give an int; / gives a float, so do not divide."
+    return ("keep to whole numbers: + * and ** of ints give an int; / and math.pow give a float "
+            "(or wrap the count in int(...)).")
 
 
 def counting_diagnosis(function, answers):

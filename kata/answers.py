@@ -376,6 +376,11 @@ class Kata:
             return Feedback(f"{exercise.name}.{function}.not_started", f"not started: {self.path_of(module)} {function}() - "
                             "see the TODO in its docstring", kind=NOT_STARTED, file=file, line=line)
         where, message = self.where(record, module), str(record.get("message"))
+        try:      # the learner's file, for an error that does not name its cause (Keras 2's input_dim=)
+            source = worker_file(self.folder, f"{module}.py").read_text(errors="replace")
+        except OSError:
+            source = ""
+        advice = keras_advice(message, exercise.name, source)
         if name == "SystemExit":
             return Feedback(f"{exercise.name}.{function}.exit_in_call", f"{shown} called sys.exit() ({message})\n  at {where}\n"
                             "  The tests call your function for its answer: return it; do not end the program.",
@@ -383,10 +388,10 @@ class Kata:
         if name == "TypeError":
             return Feedback(f"{exercise.name}.{function}.type_error", f"{shown} raised TypeError: {message}\n  at {where}" + (
                 f"\n  The tests call {shown}: keep the stub's arguments, such as length=5."
-                if where == self.path_of(module) else "") + keras_advice(message, exercise.name),
+                if where == self.path_of(module) else "") + advice,
                 kind=BROKEN, file=file, line=line)
         return Feedback(f"{exercise.name}.{function}.raised", f"{shown} raised {name}: {message}\n  at {where}"
-                        + keras_advice(message, exercise.name), kind=BROKEN, file=file, line=line)
+                        + advice, kind=BROKEN, file=file, line=line)
 
     def ended_feedback(self, exercise, function, shown, reply, started, index):
         """A call without an answer: the worker timed out, ended or crashed during it, or before it."""
@@ -506,12 +511,14 @@ class Kata:
                  why="the tests inspect and train the model that build_model returns.",
                  change="end the function with: return model" if value.get("type") == "builtins.NoneType"
                  else "return the model itself, not its summary, history or layers.")
-        return self.load(exercise, called, answer, value, whole=length == TUTORIAL)
+        return self.load(exercise, called, answer, value, whole=length == TUTORIAL, length=length)
 
-    def load(self, exercise, called, answer, value, whole=True):
+    def load(self, exercise, called, answer, value, whole=True, length=TUTORIAL):
         """The model in safe mode, made only of Keras's own classes: from its archive, or, not whole,
-        from its config alone (the checks at other lengths read shapes and counts, not weights)."""
+        from its config alone (the checks at other lengths read shapes and counts, not weights). A
+        model with a stateful layer is not this kata's: it fails here, naming the layer."""
         import keras
+        from .architecture import stateful_layers
         problem, name, foreign = None, value.get("file") or value.get("config"), []
         if value.get("params"):
             too_large(exercise, called, value["params"])
@@ -528,6 +535,16 @@ class Kata:
                 activation_not_a_name(exercise, called, [item for item in foreign if "(activation=" in item])
             if foreign:
                 problem = "its archive names what the tests do not build: " + ", ".join(foreign)
+        stateful = stateful_layers(config, length) if problem is None else []
+        if stateful:
+            fail(f"{exercise.name}.stateful", f"{called} has a layer with stateful=True: {', '.join(stateful)}.",
+                 got="stateful=True", expected="stateful=False, Keras's default: each call starts from a fresh state",
+                 why="stateful=True carries each sample's last state over into the next call, so what the model "
+                     "predicts for X depends on what it read before. The tutorial, like this exercise, reads the "
+                     "whole sequence in one batch and starts every pass afresh; the tests train and predict your "
+                     "model that way, and a state carried from call to call would change what they measure.",
+                 change=f"remove stateful=True: {' and '.join(stateful)}. The input may keep a batch size that "
+                        "X's samples fill, such as keras.Input(batch_shape=" + code_shape(exercise.x_shape(length), length) + ").")
         if problem is None:
             try:
                 params = parameters_in(config)
@@ -547,7 +564,7 @@ class Kata:
                 problem = f"Keras could not load it in safe mode ({type(error).__name__}: {last_line(error)})"
         fail(f"{exercise.name}.model_not_loadable", f"{called} returned a model the tests cannot load.",
              got=problem, expected="a model made only of Keras's own layers: " + " -> ".join(
-                 row.layer.name() for row in exercise.layers(5)),
+                 row.layer.name() for row in exercise.layers(length)),
              why="the tests save your model, load it back in safe mode and train a fresh copy from its "
                  "layers and settings alone: they take Keras's own layers that these models are built from ("
                  + ", ".join(LAYERS[1:]) + "), and Keras's own optimizers, losses and activations; a custom "
@@ -569,12 +586,18 @@ class Kata:
 
     def layer_table(self, exercise, length):
         """The learner's layers beside the expected ones, in full the first time a run shows it for
-        an exercise; after that, a pointer to it (the same table three times is a wall)."""
-        from .architecture import comparison_table, describe, expected_rows
-        if exercise.name in self.tables_shown:
-            return "    (your layers beside the expected ones: see the table above)"
-        self.tables_shown.add(exercise.name)
-        return comparison_table(describe(self.built(exercise, length)), expected_rows(exercise, length))
+        an exercise at this length; after that, a pointer to it (the same table three times is a wall).
+        The learner's shapes are those X gives (a None axis or a batch size takes X's): only a real
+        difference is marked."""
+        from .architecture import comparison_table, describe, expected_rows, for_input, takes
+        if (exercise.name, length) in self.tables_shown:
+            return f"    (your layers beside the expected ones for build_model({length}): see the table above)"
+        self.tables_shown.add((exercise.name, length))
+        model = self.built(exercise, length)
+        if takes(model.inputs[0].shape, exercise.x_shape(length)):
+            with contextlib.suppress(Exception):      # one Keras cannot rebuild is shown as it was built
+                model = for_input(model, exercise.x_shape(length))
+        return comparison_table(describe(model), expected_rows(exercise, length))
 
     def compiled(self, exercise, length):
         """The model, with one clear failure, the same for every check that needs it, if it is not compiled."""
@@ -593,7 +616,7 @@ class Kata:
     def train(self, exercise):
         """(X, y, predictions) of a fresh copy of build_model(5), trained here on the canonical data,
         if its cost and its time are within the grader's budget (kata/training.py)."""
-        from .architecture import layers_of
+        from .architecture import for_input, layers_of, takes
         from .training import COST_LIMIT, STEPS, TIME_BUDGET, TooCostly
         length = 5
         X, y = exercise.canonical(length)
@@ -603,11 +626,18 @@ class Kata:
                  got=f"{model.count_params():,} parameters", expected=f"{exercise.params(length)} parameters",
                  why="the tutorial's model is tiny; a huge one would take minutes to train.",
                  change="fix the layer sizes (the parameter-count check shows which).")
-        if tuple(model.inputs[0].shape)[1:] != X.shape[1:]:
+        if not takes(model.inputs[0].shape, X.shape):
             fail(f"{exercise.name}.input_cannot_take_X", f"{exercise}.build_model(5) takes input {shape_text(tuple(model.inputs[0].shape))}; not training it.",
                  got=shape_text(tuple(model.inputs[0].shape)), expected=shape_text((None,) + X.shape[1:]),
                  why="the tests train on the exercise's X, which your model cannot take.",
                  change="fix the input shape first (see the input-shape check).")
+        try:       # built for X itself: a None axis (any timesteps) or a batch size takes X's, exactly
+            model = for_input(model, X.shape)
+        except Exception as error:
+            fail(f"{exercise.name}.training_failed", f"{exercise}.build_model(5) cannot be built for X of shape {shape_text(X.shape)}.",
+                 got=f"{type(error).__name__}: {last_line(error)}", expected=f"a model of one input that takes X of shape {shape_text(X.shape)}",
+                 why="the tests train your model on the tutorial's data, all of X at once.",
+                 change="give the model one input, keras.Input(shape=" + code_shape(X.shape[1:], length) + ").")
         if tuple(model.outputs[0].shape)[1:] != y.shape[1:] or len(layers_of(model)) == 0:
             fail(f"{exercise.name}.output_unlike_y", f"{exercise}.build_model(5) has output {shape_text(tuple(model.outputs[0].shape))}; not training it.",
                  got=shape_text(tuple(model.outputs[0].shape)), expected=shape_text((None,) + y.shape[1:]),

@@ -2,11 +2,13 @@
 
 A heading may name the function the step is about ('## Hint 2 - build_model'), so the run can
 show the hint for the function whose check failed first. A heading ending in '(code)'
-('## Hint 4 - build_model (code)') gives the code itself: it is shown only when asked for.
+('## Hint 4 - build_model (code)') gives the code itself: the code hints come last in each file.
 
-Hints wait to be asked: a plain run shows at most one, never a code hint, never one about a
-function whose checks all pass. `--hints` reveals one more each time (the count per exercise is
-kept in .kata-hints.json, or $KATA_HINTS_STATE); `--hints=all` shows them all.
+Hints wait to be asked, and climb: a plain run shows at most one, never a code hint, never one
+about a function whose checks all pass. Each `--hints` shows the next hint not yet shown (one a
+plain run showed counts as shown): the others first, the code hints last, and a code hint only
+after the run before said that the next hint gives the code. The hints shown, per exercise, are
+kept in .kata-hints.json (or $KATA_HINTS_STATE); `--hints=all` shows them all.
 """
 import json
 import os
@@ -58,15 +60,16 @@ def failing_functions(failures):
 
 
 def current(step, failures):
-    """A hint still worth reading: about the whole exercise, or about a function that still fails."""
-    return not step.function or step.function in failing_functions(failures)
+    """A hint still worth reading: about the whole exercise, or about a function that still fails. With
+    no failures known (a watch round that did not grade the exercise) none is stale."""
+    return not failures or not step.function or step.function in failing_functions(failures)
 
 
-def first_hint_for(exercise, failures):
-    """The one hint a plain run shows, or None: among the hints that give no code and are not stale,
-    those about the function the first failure calls, the one sharing most code names with the
-    failures' 'change:' lines (first failures counting most); else the first current one."""
-    steps = [s for s in hints(exercise) if not s.code and current(s, failures)]
+def first_hint_for(exercise, failures, shown=()):
+    """The one hint a plain run shows, or None: among the hints that give no code, are not stale and
+    not in shown, those about the function the first failure calls, the one sharing most code names
+    with the failures' 'change:' lines (first failures counting most); else the first current one."""
+    steps = [s for s in hints(exercise) if not s.code and current(s, failures) and s.number not in shown]
     if not steps:
         return None
     called = failures[0].splitlines()[0] if failures and failures[0] else ""
@@ -83,34 +86,81 @@ def state_file():
     return Path(os.environ.get("KATA_HINTS_STATE") or ROOT / ".kata-hints.json")
 
 
-def shown_counts(folder):
+def seen(folder, exercise):
+    """(the numbers of the hints shown, the code hint last announced or None) for the exercise. An
+    older state file kept a count: hints 1 to count."""
     try:
-        return json.loads(state_file().read_text()).get(folder, {})
+        kept = json.loads(state_file().read_text()).get(folder, {}).get(exercise, {})
     except (OSError, ValueError, AttributeError):
-        return {}
+        kept = {}
+    if isinstance(kept, int):
+        return set(range(1, kept + 1)), None
+    try:
+        return {int(n) for n in kept.get("shown", [])}, kept.get("announced")
+    except (AttributeError, TypeError, ValueError):
+        return set(), None
 
 
-def remember(folder, exercise, count):
+def remember(folder, exercise, shown, announced):
     path = state_file()
     try:
         state = json.loads(path.read_text())
     except (OSError, ValueError):
         state = {}
-    state.setdefault(folder, {})[exercise] = count
+    state.setdefault(folder, {})[exercise] = {"shown": sorted(shown), "announced": announced}
     try:
         path.write_text(json.dumps(state, indent=1) + "\n")
     except OSError:
-        pass            # a read-only checkout: hints still show, the count is not kept
+        pass            # a read-only checkout: hints still show, what was shown is not kept
 
 
-def asked_hints(folder, exercise, failures, how):
-    """The hints to show for --hints (how='more': the next one not stale, remembered) or --hints=all."""
+def next_hint(exercise, failures, shown):
+    """The hint --hints gives next, or None: of those not shown yet and not stale, the one a plain run
+    would choose among the hints that give no code, else the first code hint."""
+    return first_hint_for(exercise, failures, shown) or next(
+        (s for s in hints(exercise) if s.code and s.number not in shown and current(s, failures)), None)
+
+
+def numbers(steps):
+    """'1', '1 and 3', '1, 2 and 4'."""
+    listed = [str(s.number) for s in steps]
+    return ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
+
+
+def no_more(exercise, shown):
+    """What a run says when no hint is left to show: all of them seen, or the rest are stale."""
     steps = hints(exercise)
-    if how == "all":
-        remember(folder, exercise, len(steps))
-        return steps
-    shown = shown_counts(folder).get(exercise, 0)
-    step = next((s for s in steps if s.number > shown and current(s, failures)), None)
-    if step:
-        remember(folder, exercise, step.number)
-    return [step] if step else []
+    skipped = [s for s in steps if s.number not in shown]
+    if not skipped:
+        return f"No more hints for {exercise}: you have seen all {len(steps)}; --hints=all shows them again."
+    about = ", ".join(dict.fromkeys(f"{s.function}()" for s in skipped if s.function)) or "what passes"
+    return (f"No more hints for what still fails in {exercise}: hint{'s' if len(skipped) > 1 else ''} "
+            f"{numbers(skipped)} of {len(steps)} {'are' if len(skipped) > 1 else 'is'} about {about}, whose checks "
+            f"pass; --hints=all shows all {len(steps)}.")
+
+
+def gives_code(step):
+    return f"the code of {step.function}()" if step.function else "the code"
+
+
+def plan(exercise, failures, shown, announced, asked=None):
+    """What a run says about hints: (the hints to show, the line after them, the hints shown and the
+    code hint announced once it has said it). asked: None (a plain run: the hint for the first
+    failure), "more" (--hints: the next one not shown, or first the news that it gives the code)
+    or "all"."""
+    steps = hints(exercise)
+    if asked == "all":
+        return steps, "", {s.number for s in steps}, announced
+    step = next_hint(exercise, failures, shown) if asked else first_hint_for(exercise, failures)
+    if step and step.code and step.number != announced:
+        return [], f"The next hint for {exercise} gives {gives_code(step)}: add --hints again to see it.", \
+            shown, step.number
+    show = [step] if step else []
+    shown = shown | {s.number for s in show}
+    following = next_hint(exercise, failures, shown)
+    if following is None:
+        return show, no_more(exercise, shown), shown, announced
+    if following.code:
+        return show, (f"Another hint: add --hints; the next one gives {gives_code(following)} "
+                      "(--hints=all shows them all)."), shown, following.number
+    return show, "Another hint: add --hints (one more each time; --hints=all for all of them).", shown, announced

@@ -37,6 +37,7 @@ BOXES = {   # --sandbox: what the learner's code may touch (kata/sandbox.py enfo
 atexit.register(gc.freeze)
 KATA = pytest.StashKey()
 OUTCOMES = pytest.StashKey()
+PRINTED = pytest.StashKey()    # {call: [answer, shown]}: each call's own output is shown once
 
 
 def seed(text):
@@ -66,7 +67,8 @@ def pytest_addoption(parser):
                     help=f"the graded files' expected fingerprint (or ${FINGERPRINT_VARIABLE}); "
                          "a mismatch makes the results an error naming the files")
     group.addoption("--hints", nargs="?", const="more", choices=("more", "all"),
-                    help="--hints: one more hint for the exercise you are on, each time you ask; --hints=all: all of them")
+                    help="--hints: the next hint not yet shown for the exercise you are on, each time you ask (those "
+                         "that give the code last, announced first); --hints=all: all of them")
     group.addoption("--kata-progress", metavar="PATH", help=argparse.SUPPRESS)   # watch mode: the rows of earlier rounds
     group.addoption("--sandbox", choices=sorted(BOXES), default=None,
                     help="local (default): the learner's code writes only its own temporary folder, with no "
@@ -124,6 +126,7 @@ def pytest_configure(config):
                               TrainingCache(cache) if cache else None)
     config.stash[KATA].echo = config.getoption("capture") == "no"
     config.stash[OUTCOMES] = []
+    config.stash[PRINTED] = {}
     if config.getoption("--results-json") or config.getoption("--grade"):
         config.pluginmanager.register(ResultsWriter(config, config.stash[KATA], config.stash[OUTCOMES],
                                                    sandbox if workers == "fork" else "none"),
@@ -220,13 +223,14 @@ def pytest_runtest_makereport(item, call):
             rep.kata_feedback = error.feedback
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
     if graded and call.when == "call":
-        rep.kata_output = report.printed(kata_of(item.config).consulted)
-        if rep.failed and rep.kata_output and isinstance(rep.longrepr, str):
-            rep.longrepr += report.printed_section(rep.kata_output)
+        rep.kata_output = report.printed(kata_of(item.config).consulted)     # the results' output of this check
     if graded and (rep.when == "call" or not rep.passed):
         outcomes = outcomes_of(item.config)
         outcomes.append(report.Outcome.of(item, rep))
         report.fold(rep, outcomes, item.config.option.verbose > 0)
+    if graded and call.when == "call":
+        kata = kata_of(item.config)
+        report.show_output(rep, kata.consulted, item.config.stash[PRINTED], kata.echo)
     return rep
 
 
@@ -236,4 +240,4 @@ def pytest_report_teststatus(report):
 
 def pytest_terminal_summary(terminalreporter, config):
     if KATA in config.stash:
-        report.summarise(terminalreporter, config, kata_of(config), outcomes_of(config))
+        report.summarise(terminalreporter, config, kata_of(config), outcomes_of(config), config.stash[PRINTED])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .advice import TIPS
 from .feedback import Failed, visible
-from .hints import asked_hints, first_hint_for, hints
+from .hints import hints, plan, remember, seen
 from .registry import ORDER, rank
 
 WIDTH = 72
@@ -22,7 +22,7 @@ CATEGORIES = {
 }
 
 
-OUTPUT_SHOWN = 1500      # characters of the learner's own output shown under a failing check
+OUTPUT_SHOWN = 1500      # characters of one call's own output shown: under a failing check, or at the end
 
 
 def graded(item):
@@ -38,9 +38,40 @@ def printed(answers):
     return "".join(dict.fromkeys(answer.output for answer in answers if answer.output))
 
 
-def printed_section(output):
-    text = visible(output if len(output) <= OUTPUT_SHOWN else output[:OUTPUT_SHOWN] + "\n[... cut]")
-    return "\n  your code printed:\n" + "\n".join("    " + line for line in text.rstrip().splitlines())
+def printed_lines(answers, indent):
+    """Each call's output under its name (calls that printed the same, under all their names), cut
+    after OUTPUT_SHOWN characters."""
+    calls = {}
+    for answer in answers:
+        calls.setdefault(answer.output, []).append(answer.called)
+    lines = []
+    for output, called in calls.items():
+        output = output if len(output) <= OUTPUT_SHOWN else output[:OUTPUT_SHOWN] + "\n[... cut]"
+        lines += [f"{indent}[{', '.join(called)}]"] + [indent + line for line in visible(output).rstrip().splitlines()]
+    return lines
+
+
+def printed_section(answers):
+    return "\n  your code printed:\n" + "\n".join(printed_lines(answers, "    "))
+
+
+def show_output(rep, consulted, printed_calls, echoed):
+    """What the learner's code printed, each call once: under the first check shown in full that
+    read it; the rest wait in printed_calls ({call: [answer, shown]}) for the summary. With -s it
+    was echoed as it came: not again."""
+    for answer in consulted:
+        if answer.output:
+            printed_calls.setdefault(answer.called, [answer, echoed])
+    new = {a.called: printed_calls[a.called] for a in consulted if a.output and not printed_calls[a.called][1]}
+    if new and rep.failed and getattr(rep, "kata_kind", None) not in CATEGORIES and isinstance(rep.longrepr, str):
+        rep.longrepr += printed_section([answer for answer, _ in new.values()])
+        for entry in new.values():
+            entry[1] = True
+
+
+def printed_elsewhere(printed_calls):
+    """The output of the calls no failure above showed: those read only by checks that passed or were folded."""
+    return printed_lines([answer for answer, shown in printed_calls.values() if not shown], "")
 
 
 def exercise_rank(item):
@@ -213,10 +244,11 @@ def write_hint(terminal, exercise, step):
                                       initial_indent="  ", subsequent_indent="    "))
 
 
-def summarise(terminal, config, kata, outcomes):
+def summarise(terminal, config, kata, outcomes, printed_calls=None):
     if not outcomes:
         return
-    sections = [("not started", not_started_lines(outcomes)),
+    sections = [("your code printed", printed_elsewhere(printed_calls or {})),
+                ("not started", not_started_lines(outcomes)),
                 ("broken files", section_lines(outcomes, "broken file")),
                 ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
     for title, lines in sections:
@@ -247,15 +279,13 @@ def summarise(terminal, config, kata, outcomes):
     terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.label))
     failures = [o.message for o in mine if o.status != "pass"]
     asked = config.getoption("--hints")
-    if asked:
-        steps = asked_hints(kata.label, name, failures, asked)
-        for step in steps:
-            write_hint(terminal, name, step)
-        if not steps:
-            terminal.write_line(f"  No more hints for {name}: --hints=all shows every one again.")
-        return
-    step = first_hint_for(name, failures)
-    if step:
+    shown, announced = seen(kata.label, name)
+    steps, line, now_shown, now_announced = plan(name, failures, shown, announced, asked)
+    for step in steps:
         write_hint(terminal, name, step)
-    terminal.write_line(f"Another hint: add --hints (one more each time; --hints=all for all of them)." + (
-        f"  One exercise at a time: add tests/test_{name}.py" if len(ran) > 1 else ""))
+    if (now_shown, now_announced) != (shown, announced) and not config.getoption("--grade"):
+        remember(kata.label, name, now_shown, now_announced)
+    if line:
+        terminal.write_line(textwrap.fill(line + (f"  One exercise at a time: add tests/test_{name}.py"
+                                                  if not asked and len(ran) > 1 else ""), WIDTH + 8,
+                                          subsequent_indent="  "))

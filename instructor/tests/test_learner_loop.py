@@ -1,6 +1,7 @@
 """The learner's loop: watch mode, hints that wait to be asked, an honest "Next", run.py's paths and
 Ctrl-C. Every run is a subprocess: this pytest process has run TensorFlow ops and must not fork."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -38,6 +39,14 @@ def kata(env, *args):
 
 def hint_lines(output):
     return [line.strip() for line in output.splitlines() if line.strip().startswith("Hint ")]
+
+
+def section(output, title):
+    """The lines of a section of the summary, between its '--- title ---' line and the next one."""
+    lines = output.splitlines()
+    seps = [i for i, line in enumerate(lines) if re.fullmatch(r"-+ .+ -+", line)]
+    start = next(i for i in seps if f" {title} " in lines[i])
+    return lines[start + 1:min(i for i in seps + [len(lines)] if i > start)]
 
 
 class Lines:
@@ -87,7 +96,7 @@ def watch_grades_each_save_and_ctrl_c_leaves_nothing(impl, env, tmp_path, first_
         assert "175 not started" in "".join(out.seen)
         shutil.copy(ROOT / "solutions" / "one_to_one.py", impl / "one_to_one.py")
         out.until("saved one_to_one.py")
-        assert "34 passed" in out.until(" in ")                 # only the saved exercise is graded ...
+        assert "34 passed" in out.until("passed in ")           # only the saved exercise is graded ...
         table = "".join(out.seen[-15:])
         assert "one_to_one        34 / 34    done" in table     # ... and the table keeps the others
         assert "many_to_one        0 / 34    not started  (graded earlier)" in table
@@ -113,11 +122,32 @@ def test_watch_grades_each_save_goes_on_after_a_broken_one_and_ctrl_c_leaves_not
 def test_a_plain_run_shows_one_hint_and_no_code_and_hints_come_one_more_each_time(impl, env):
     plain = hint_lines(kata(env, f"--impl={impl}", "tests/test_one_to_one.py"))
     assert len(plain) == 1 and plain[0].startswith("Hint 1 of 4:"), plain
-    first = hint_lines(kata(env, f"--impl={impl}", "--hints=more", "tests/test_one_to_one.py"))
-    second = hint_lines(kata(env, f"--impl={impl}", "tests/test_one_to_one.py", "--hints"))
-    assert [h[:22] for h in first + second] == ["Hint 1 of 4: The seque", "Hint 2 of 4 (code): X "], first + second
+    first = kata(env, f"--impl={impl}", "--hints=more", "tests/test_one_to_one.py")     # hint 1 was shown: the next
+    second = kata(env, f"--impl={impl}", "tests/test_one_to_one.py", "--hints")
+    assert [h[:22] for h in hint_lines(first) + hint_lines(second)] == \
+        ["Hint 2 of 4: Each samp", "Hint 3 of 4 (code): X "], first + second
+    assert "the next one gives the code of make_dataset()" in first, first          # said before it is shown
     every = hint_lines(kata(env, f"--impl={impl}", "--hints=all", "tests/test_one_to_one.py"))
-    assert [h.split(":")[0] for h in every] == ["Hint 1 of 4", "Hint 2 of 4 (code)", "Hint 3 of 4", "Hint 4 of 4 (code)"]
+    assert [h.split(":")[0] for h in every] == ["Hint 1 of 4", "Hint 2 of 4", "Hint 3 of 4 (code)", "Hint 4 of 4 (code)"]
+
+
+def test_hints_climb_to_the_code_and_say_which_were_skipped_when_the_model_fails(tmp_path, env):
+    """The issue's sequence: make_dataset passes, build_model returns no sequences."""
+    folder = tmp_path / "wrong_model"
+    folder.mkdir()
+    solution = (ROOT / "solutions" / "many_to_many.py").read_text()
+    (folder / "many_to_many.py").write_text(solution.replace("LSTM(length, return_sequences=True)", "LSTM(length)"))
+    run = [f"--impl={folder}", "tests/test_many_to_many.py", "-k", "not trained"]
+    plain = kata(env, *run)
+    assert [h[:22] for h in hint_lines(plain)] == ["Hint 2 of 4: The LSTM "], plain
+    assert "the next one gives the code of build_model()" in plain, plain
+    asked = kata(env, *run, "--hints")
+    assert [h[:22] for h in hint_lines(asked)] == ["Hint 4 of 4 (code): `k"], asked
+    said = " ".join(asked[asked.index("No more hints"):].split())
+    assert said.startswith("No more hints for what still fails in many_to_many: hints 1 and 3 of 4 are about "
+                           "make_dataset(), whose checks pass; --hints=all shows all 4."), asked
+    again = kata(env, *run, "--hints")
+    assert hint_lines(again) == [] and "No more hints for what still fails" in again, again
 
 
 def test_no_stale_hint_once_make_dataset_passes(tmp_path, env):
@@ -129,7 +159,7 @@ def test_no_stale_hint_once_make_dataset_passes(tmp_path, env):
     (folder / "many_to_one.py").write_text(stub[:stub.index("def make_dataset")] + dataset
                                            + stub[stub.index("def build_model"):])
     shown = hint_lines(kata(env, f"--impl={folder}", "tests/test_many_to_one.py"))
-    assert len(shown) == 1 and shown[0].startswith("Hint 3 of 4:"), shown
+    assert len(shown) == 1 and shown[0].startswith("Hint 2 of 4:"), shown
 
 
 def test_next_names_the_next_exercise_after_those_run_and_says_the_rest_were_not_graded(env):
@@ -226,6 +256,24 @@ def test_own_output_shows_under_its_check_and_fit_in_build_model_is_skipped(impl
     assert "your code printed:" in optimizer and "lstm (LSTM)" in optimizer, output
     assert "build_model calls model.fit(...): the tests train the model themselves" in output
     assert "passed" in output and "test_lstm_units_follow_the_length" not in output.split("FAILURES")[-1]
+    summaries = [line for line in output.splitlines() if "Total params:" in line]
+    assert len(summaries) == 3, output          # build_model(5), (3) and (8): each call's output once
+    echoed = kata(env, f"--impl={impl}", "tests/test_one_to_one.py", "-s")
+    assert len([line for line in echoed.splitlines() if "Total params:" in line]) == 3, echoed   # as it came, only
+
+
+def test_own_output_of_a_passing_run_is_shown_once_per_call(tmp_path, env):
+    folder = tmp_path / "prints"
+    folder.mkdir()
+    solution = (ROOT / "solutions" / "one_to_one.py").read_text()
+    (folder / "one_to_one.py").write_text(solution.replace(
+        "def make_dataset(length=5):\n", "def make_dataset(length=5):\n    print('a dataset of', length)\n", 1))
+    output = kata(env, f"--impl={folder}", "tests/test_one_to_one.py")
+    assert "34 passed" in output, output
+    assert section(output, "your code printed") == [
+        "[one_to_one.make_dataset(5)]", "a dataset of 5", "[one_to_one.make_dataset(3)]", "a dataset of 3",
+        "[one_to_one.make_dataset(8)]", "a dataset of 8"], output
+    assert output.count("a dataset of 5") == 1, output
 
 
 def test_an_endless_loop_is_stopped_within_10_s_naming_the_call(impl, env):

@@ -1,5 +1,6 @@
 """The feedback teaches: every catalogued mistake fails a check whose message names its cause and its
-fix, and every correct variant passes all the checks of its exercise.
+fix, the fix (where it is a mechanical edit, the entry's `fix`) applied literally makes those checks
+pass, and every correct variant passes all the checks of its exercise.
 
 Each folder is graded the way a learner's is, `pytest --impl=FOLDER tests/test_<exercise>.py`, in a
 subprocess; the runs start together on a pool of one thread per core, and each test waits for its own.
@@ -74,24 +75,44 @@ def solutions_with_broken_file(folder):
     return folder
 
 
-def run_key(item):
-    """Which graded run a selected test reads: a mistake's slug, a variant's folder, or "broken file"."""
+FIXED = " fixed"     # the key of a mistake's run with its fix applied: "<slug> fixed"
+FIXES = sorted(slug for slug, entry in CATALOGUE.items() if "fix" in entry)
+
+
+def fixed_copy(slug, folder):
+    """The mistake's folder copied to folder with its entry's fix applied: each [old, new] in turn,
+    old replaced where it occurs (exactly once: a fix that matches nothing or twice is a defect)."""
+    entry = CATALOGUE[slug]
+    source = (MISTAKES / slug / f"{entry['exercise']}.py").read_text()
+    for old, new in entry["fix"]:
+        assert source.count(old) == 1, f"{slug}: the fix's {old!r} occurs {source.count(old)} times"
+        source = source.replace(old, new)
+    (folder / f"{entry['exercise']}.py").write_text(source)
+    return folder
+
+
+def run_keys(item):
+    """Which graded runs a selected test reads: a mistake's slug (and its fixed run), a variant's
+    folder, or "broken file"."""
     params = item.callspec.params if hasattr(item, "callspec") else {}
     if "slug" in params:
-        return params["slug"]
+        return {params["slug"], params["slug"] + FIXED} if "fix_applied" in item.name else {params["slug"]}
     if "folder" in params:
-        return params["folder"].name
-    return "broken file" if "broken_file" in item.name else None
+        return {params["folder"].name}
+    return {"broken file"} if "broken_file" in item.name else set()
 
 
 @pytest.fixture(scope="session")
 def runs(request, tmp_path_factory):
     """The graded runs the selected tests read, started at once on the pool; runs[key].result() waits."""
-    wanted = {run_key(item) for item in request.session.items}
+    wanted = set().union(*(run_keys(item) for item in request.session.items))
     tmp = tmp_path_factory.mktemp("graded")
     jobs = {slug: (MISTAKES / slug, [entry["exercise"]], entry.get("time_limit", TIME_LIMIT))
             for slug, entry in sorted(CATALOGUE.items())}
     jobs.update({folder.name: (folder, modules_of(folder), TIME_LIMIT) for folder in VARIANT_FOLDERS})
+    jobs.update({slug + FIXED: (fixed_copy(slug, tmp_path_factory.mktemp("fixed")), [CATALOGUE[slug]["exercise"]],
+                                CATALOGUE[slug].get("time_limit", TIME_LIMIT))
+                 for slug in FIXES if slug + FIXED in wanted})
     if "broken file" in wanted:
         jobs["broken file"] = (solutions_with_broken_file(tmp_path_factory.mktemp("broken")),
                                [BROKEN] + STILL_GRADED, TIME_LIMIT)
@@ -111,10 +132,39 @@ def test_mistake_fails_with_a_message_naming_cause_and_fix(runs, slug):
     entry = CATALOGUE[slug]
     failures = runs[slug].result().failures(entry["exercise"])
     assert failures, f"{slug}: no check fails ({entry['mistake']})\n{runs[slug].result().output[-3000:]}"
-    naming = [check for check, message in failures.items() if all(word in message for word in entry["words"])]
+    naming = naming_checks(entry, failures)
     first = next(iter(failures.items()))
     assert naming, (f"{slug}: no failing check says all of {entry['words']}.\n"
                     f"failing: {sorted(failures)}\nfirst, {first[0]}:\n{first[1]}")
+
+
+def naming_checks(entry, failures):
+    """The failing checks whose message says every one of the entry's words."""
+    return [check for check, message in failures.items() if all(word in message for word in entry["words"])]
+
+
+@pytest.mark.parametrize("slug", FIXES)
+def test_catalogue_fix_is_what_the_message_says(slug):
+    """A fix carries out the message's change: its `said` (what the message says to write, or to remove)
+    is part of an edit."""
+    entry = CATALOGUE[slug]
+    assert isinstance(entry.get("said"), str) and entry["said"], f"{slug}: a fix needs `said`"
+    assert any(entry["said"] in new or entry["said"] in old and entry["said"] not in new for old, new in entry["fix"]), \
+        f"{slug}: no edit writes (or removes) {entry['said']!r}"
+
+
+@pytest.mark.parametrize("slug", FIXES)
+def test_fix_applied_literally_passes_the_checks_it_failed(runs, slug):
+    """The message's change, made as it is written, passes every check that named the mistake."""
+    entry = CATALOGUE[slug]
+    failures = runs[slug].result().failures(entry["exercise"])
+    naming = [check for check in naming_checks(entry, failures) if entry["said"] in failures[check]]
+    assert naming, f"{slug}: no failing check names the mistake and says {entry['said']!r}"
+    fixed = runs[slug + FIXED].result()
+    assert fixed.ran(entry["exercise"]), f"{slug} fixed: no check ran\n{fixed.output[-3000:]}"
+    still = {check: message for check, message in fixed.failures(entry["exercise"]).items() if check in naming}
+    assert not still, f"{slug}: with {entry['fix']} applied, these still fail:\n" + "\n\n".join(
+        f"{check}:\n{message}" for check, message in still.items())
 
 
 @pytest.mark.parametrize("folder, exercise", VARIANT_RUNS, ids=lambda v: getattr(v, "name", v))
@@ -138,3 +188,17 @@ def test_a_broken_file_fails_its_exercise_in_two_lines(runs):
 def test_a_broken_file_leaves_the_other_exercises_graded(runs, exercise):
     graded = runs["broken file"].result()
     assert graded.ran(exercise) and not graded.failures(exercise), graded.failures(exercise)
+
+
+def test_the_readme_counts_what_the_catalogue_holds():
+    """The README's figures for the catalogue are the files' own: a mistake or variant added without
+    its sentence, or a sentence left behind, fails here."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    sourced = sum("source" in entry for entry in CATALOGUE.values())
+    runs = len(CATALOGUE) + len(FIXES) + len(VARIANT_FOLDERS) + 1       # + the broken file's
+    for sentence in (f"holds {len(CATALOGUE)} realistic learner mistakes",
+                     f"{sourced} of them taken from public code",
+                     f"{len(FIXES)} of them have a mechanical `fix`",
+                     f"holds {len(VARIANT_FOLDERS)} correct solutions in other styles ({len(VARIANT_RUNS)} modules)",
+                     f"({runs} graded runs"):
+        assert sentence in readme, f"README.md does not say {sentence!r}"

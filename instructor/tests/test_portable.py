@@ -233,8 +233,10 @@ def test_run_py_ctrl_c_ends_with_one_line_and_leaves_no_worker(env, tmp_path):
 @pytest.mark.parametrize("simulated", ["spawn", "windows-like"])
 def test_the_whole_mistakes_catalogue_keeps_its_words(simulated):
     """test_mistakes.py, every mistake and correct variant, run again with every graded run on the
-    spawned workers; a child pytest, so that its own graded runs inherit the platform."""
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "instructor/tests/test_mistakes.py"],
+    spawned workers; a child pytest, so that its own graded runs inherit the platform. The fixes'
+    regrades are left out: what a message says is what differs between platforms, not what an edit does."""
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "instructor/tests/test_mistakes.py",
+                          "-k", "not fix_applied"],
                          cwd=ROOT, env={**os.environ, **PLATFORMS[simulated]}, capture_output=True, text=True,
                          timeout=1800)
     assert run.returncode == 0 and " passed" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:]

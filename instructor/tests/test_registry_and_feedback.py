@@ -80,3 +80,78 @@ def test_feedback_renders_its_five_parts_and_keeps_its_cause():
 
 def test_feedback_without_parts_is_its_first_line_and_has_no_colour_codes():
     assert Feedback("x.y", "not started: \x1b[31mexercises/x.py\x1b[0m f()").text() == "not started: exercises/x.py f()"
+
+
+def test_the_hints_that_give_the_code_come_last_in_every_hints_file():
+    from kata.hints import hints
+    for exercise in registry.EXERCISES:
+        steps = hints(exercise.name)
+        codes = [step.code for step in steps]
+        assert codes == sorted(codes) and False in codes and True in codes, (exercise.name, codes)
+        assert [step.number for step in steps] == list(range(1, len(steps) + 1))
+
+
+NOT_STARTED = ["not started: exercises/one_to_one.py make_dataset() - see the TODO in its docstring",
+               "not started: exercises/one_to_one.py build_model() - see the TODO in its docstring"]
+NO_SEQUENCES = ["many_to_many.build_model(5) outputs shape (None, 1).\n  change:   compare your layers"]
+
+
+def climb(exercise, failures, runs, shown=frozenset(), announced=None):
+    """[(hint numbers shown, the line after them)] for runs, e.g. [None, "more"]: a plain run, then --hints."""
+    from kata.hints import plan
+    said = []
+    for asked in runs:
+        steps, line, shown, announced = plan(exercise, failures, set(shown), announced, asked)
+        said.append(([step.number for step in steps], line))
+    return said
+
+
+def test_each_hints_shows_the_next_hint_not_shown_and_says_before_the_code():
+    said = climb("one_to_one", NOT_STARTED, [None, "more", "more", "more", "more"])
+    assert [numbers for numbers, _ in said] == [[1], [2], [3], [4], []]       # the plain run's hint 1 counts as shown
+    assert "the next one gives the code of make_dataset()" in said[1][1] and "code of build_model()" in said[2][1]
+    assert said[4][1] == "No more hints for one_to_one: you have seen all 4; --hints=all shows them again."
+
+
+def test_a_code_hint_is_never_shown_before_a_run_has_said_it_gives_the_code():
+    said = climb("one_to_one", NOT_STARTED, ["more", "more"], shown={1, 2})     # e.g. hint 2's function now passes
+    assert said[0] == ([], "The next hint for one_to_one gives the code of make_dataset(): add --hints again to see it.")
+    assert said[1][0] == [3]
+
+
+def test_no_more_hints_names_the_hints_skipped_and_never_claims_they_were_shown():
+    said = climb("many_to_many", NO_SEQUENCES, [None, "more", "more"])
+    assert [numbers for numbers, _ in said] == [[2], [4], []]
+    assert "the next one gives the code of build_model()" in said[0][1]
+    assert said[1][1] == said[2][1] == ("No more hints for what still fails in many_to_many: hints 1 and 3 of 4 are "
+                                        "about make_dataset(), whose checks pass; --hints=all shows all 4.")
+
+
+def test_the_hints_shown_are_kept_and_an_older_count_reads_as_the_first_hints(tmp_path, monkeypatch):
+    from kata import hints
+    monkeypatch.setenv("KATA_HINTS_STATE", str(tmp_path / "hints.json"))
+    (tmp_path / "hints.json").write_text('{"exercises/": {"one_to_one": 2}}')
+    assert hints.seen("exercises/", "one_to_one") == ({1, 2}, None)
+    hints.remember("exercises/", "one_to_one", {1, 3}, 3)
+    assert hints.seen("exercises/", "one_to_one") == ({1, 3}, 3) and hints.seen("other/", "one_to_one") == (set(), None)
+
+
+def test_own_output_is_shown_once_per_call_under_the_first_failure_shown_and_the_rest_at_the_end():
+    from types import SimpleNamespace as Fake
+    from kata.report import printed_elsewhere, show_output
+    five, three = Fake(called="x.build_model(5)", output="summary 5\n"), Fake(called="x.build_model(3)", output="summary 3\n")
+    printed, reports = {}, [Fake(failed=True, longrepr="first."), Fake(failed=True, longrepr="second."),
+                            Fake(failed=True, longrepr="folded.", kata_kind="also failed"), Fake(failed=False, longrepr=None)]
+    for rep, read in zip(reports, ([five], [five], [three, five], [three])):
+        show_output(rep, read, printed, echoed=False)
+    assert reports[0].longrepr == "first.\n  your code printed:\n    [x.build_model(5)]\n    summary 5"
+    assert reports[1].longrepr == "second." and reports[2].longrepr == "folded."
+    assert printed_elsewhere(printed) == ["[x.build_model(3)]", "summary 3"]
+    echoed = {}
+    show_output(Fake(failed=True, longrepr="first."), [five], echoed, echoed=True)       # -s showed it as it came
+    assert printed_elsewhere(echoed) == []
+
+
+def test_an_exercise_this_run_did_not_grade_has_no_stale_hints():
+    said = climb("many_to_one", [], [None])           # watch mode: a round that graded another exercise
+    assert said == [([1], "Another hint: add --hints (one more each time; --hints=all for all of them).")]

@@ -7,9 +7,23 @@ from ..registry import LENGTHS
 from . import check
 
 
+def check_swapped(exercise, length, X, y):
+    """X and y the other way round: X of y's shape and y of X's (where the two differ)."""
+    x_shape, y_shape = exercise.x_shape(length), exercise.y_shape(length)
+    if x_shape != y_shape and (X.shape, y.shape) == (y_shape, x_shape):
+        fail(f"{exercise.name}.X_and_y_swapped", f"{exercise}.make_dataset({length}) returned X of shape "
+             f"{shape_text(X.shape)} and y of shape {shape_text(y.shape)}: y's shape and X's, the other way round.",
+             got=f"X {shape_text(X.shape)}, y {shape_text(y.shape)}",
+             expected=f"X {shape_text(x_shape)}, y {shape_text(y_shape)}",
+             why="the tests unpack X, y = make_dataset(...) as model.fit(X, y) takes them: the input first, "
+                 "then the targets.",
+             change="return X, y in that order: you return y first.")
+
+
 def check_shape(exercise, length, name, array, expected, reading):
     if array.shape != expected:
-        cause, change = shape_diagnosis(array.shape, expected, length, name)
+        holds = exercise.x_holds if name == "X" else exercise.y_holds
+        cause, change = shape_diagnosis(array.shape, expected, length, name, holds)
         fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
              got=shape_text(array.shape),
              expected=f"{shape_text(expected)}: {reading.format(n=length)}",
@@ -18,21 +32,32 @@ def check_shape(exercise, length, name, array, expected, reading):
              change=change)
 
 
+def value_diagnosis(name, array, got, want, length, holds):
+    """(cause, change) for values that differ from the expected ones (got, want: flat floats)."""
+    same_size = got.shape == want.shape
+    if same_size and np.allclose(got, want * length):
+        return "values_not_divided", "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
+    if same_size and array.dtype.kind in "iu" and np.array_equal(got, np.floor(want)):
+        return "integer_division", (f"{name} holds whole numbers ({array.dtype}): // is integer division, which "
+                                    "rounds every value below 1 down to 0. Divide with /: np.arange(length) / length.")
+    if same_size and array.dtype.kind == "f" and array.dtype.itemsize < 4 and np.allclose(got, want, atol=1e-2):
+        worst = int(np.argmax(np.abs(got - want)))
+        return "low_precision", (f"{name} is {array.dtype}, which holds about 3 significant digits ({want[worst]:g} is "
+                                 f"stored as {got[worst]:.6g}): use float32 or float64, as np.arange(length) / length gives.")
+    if holds == "the sequence":
+        return "wrong_values", "fill it from the sequence [i / length for i in range(length)], then reshape."
+    return "wrong_values", f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
+
+
 def check_values(exercise, length, name, array, expected):
     got, holds = np.ravel(array).astype(float), exercise.x_holds if name == "X" else exercise.y_holds
     want = expected.ravel()
-    same_size = got.shape == want.shape
-    if same_size and np.allclose(got, want, atol=1e-6):
+    if got.shape == want.shape and np.allclose(got, want, atol=1e-6):
         return
-    cause = "values_not_divided" if same_size and np.allclose(got, want * length) else "wrong_values"
-    if cause == "values_not_divided":
-        change = "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
-    elif holds == "the sequence":
-        change = "fill it from the sequence [i / length for i in range(length)], then reshape."
-    else:
-        change = f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
+    cause, change = value_diagnosis(name, array, got, want, length, holds)
+    dtype = f" ({array.dtype})" if array.dtype not in (np.float32, np.float64) else ""
     fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
-         got=np.array2string(got[:10], precision=3) + (" ..." if got.size > 10 else ""),
+         got=np.array2string(np.ravel(array)[:10], precision=3) + (" ..." if got.size > 10 else "") + dtype,
          expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
          why=f"the model learns {exercise.y_holds} from {exercise.x_holds}, so the data must hold exactly these values.",
          change=change)
@@ -46,13 +71,15 @@ def test_make_dataset_returns_X_and_y_as_numpy_arrays(kata, exercise):
 
 @check("dataset", lengths=LENGTHS)
 def test_X_has_shape_samples_timesteps_features(kata, exercise, length):
-    X, _ = kata.dataset(exercise, length)
+    X, y = kata.dataset(exercise, length)
+    check_swapped(exercise, length, X, y)
     check_shape(exercise, length, "X", X, exercise.x_shape(length), exercise.x_reading)
 
 
 @check("dataset", lengths=LENGTHS)
 def test_y_has_the_shape_of_the_model_output(kata, exercise, length):
-    _, y = kata.dataset(exercise, length)
+    X, y = kata.dataset(exercise, length)
+    check_swapped(exercise, length, X, y)
     check_shape(exercise, length, "y", y, exercise.y_shape(length), exercise.y_reading)
 
 

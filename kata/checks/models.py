@@ -1,6 +1,7 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
 from ..advice import layer_advice, output_activation_change
-from ..architecture import class_name, family, layer_name, layers_of, output_activation, trainable_count
+from ..architecture import (class_name, family, layer_code, layer_name, layers_of, output_activation, output_for,
+                            recurrent_layers, takes, trainable_count)
 from ..feedback import code_shape, fail, shape_text
 from ..registry import LENGTHS
 from . import check
@@ -15,14 +16,22 @@ def test_build_model_returns_a_keras_model(kata, exercise):
 @check("model", lengths=LENGTHS)
 def test_input_shape_is_timesteps_by_features(kata, exercise, length):
     model = kata.built(exercise, length)
-    got, expected = tuple(model.inputs[0].shape), (None,) + exercise.x_shape(length)[1:]
-    if got != expected:
+    got, x_shape = tuple(model.inputs[0].shape), exercise.x_shape(length)
+    expected = (None,) + x_shape[1:]
+    if not takes(got, x_shape):     # None (any size) or X's size on each axis; a batch size X's samples fill
         hard_coded = length != 5 and 5 in got[1:] and 5 not in expected
-        fail(f"{exercise.name}.{'input_length_hard_coded' if hard_coded else 'input_shape'}", f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
+        batch = not hard_coded and takes((None,) + got[1:], x_shape)
+        samples = f"X's {x_shape[0]} sample{'s' if x_shape[0] != 1 else ''}"
+        fail(f"{exercise.name}.{'input_length_hard_coded' if hard_coded else 'input_batch_size' if batch else 'input_shape'}",
+             f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
              expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
                       + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
-             why="the model's input must match X from make_dataset, without its samples axis.",
-             change=f"a length of 5 is hard-coded in the input shape: write keras.Input(shape={code_shape(expected[1:], length)})."
+             why=f"the model's input must match X from make_dataset, without its samples axis; a fixed batch size "
+                 f"must be one that {samples} fill in whole batches, and {got[0]} is not." if batch else
+                 "the model's input must match X from make_dataset, without its samples axis.",
+             change=f"leave out the batch size: keras.Input(shape={code_shape(expected[1:], length)}), with no batch_size "
+                    "or batch_shape." if batch else
+             f"a length of 5 is hard-coded in the input shape: write keras.Input(shape={code_shape(expected[1:], length)})."
              if hard_coded else f"start the model with keras.Input(shape={code_shape(expected[1:], length)}) "
                                 f"(or give the first layer input_shape={code_shape(expected[1:], length)}).")
 
@@ -30,12 +39,36 @@ def test_input_shape_is_timesteps_by_features(kata, exercise, length):
 @check("model", lengths=LENGTHS)
 def test_output_shape_matches_y(kata, exercise, length):
     model = kata.built(exercise, length)
-    got, expected = tuple(model.outputs[0].shape), (None,) + exercise.y_shape(length)[1:]
-    if got != expected:
+    got, expected = output_for(model, exercise.x_shape(length)), (None,) + exercise.y_shape(length)[1:]
+    if not takes(got, exercise.y_shape(length)):    # the output X gives, where the input takes any timesteps
         fail(f"{exercise.name}.output_shape", f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
              expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
              change="compare your layers with the expected ones:",
              details=kata.layer_table(exercise, length))
+
+
+def layer_facts(exercise, layers):
+    """layer_advice's arguments for the learner's layers: their families, the expected ones, each
+    layer's return_sequences, their names, the expected layers as code and the input as code."""
+    return (exercise.pattern, [family(layer) for layer in layers], exercise.families(),
+            [getattr(layer, "return_sequences", None) for layer in layers], [layer_name(layer) for layer in layers],
+            [layer_code(row.layer, 5) for row in exercise.layers(5)],
+            f"keras.Input(shape={code_shape(exercise.x_shape(5)[1:], 5)})")
+
+
+def fail_if_not_lstm(exercise, model, length, called):
+    """Where an LSTM check finds fewer LSTMs than the exercise has because another recurrent layer
+    (GRU, SimpleRNN, Bidirectional) stands in for one: fail naming it, as the layers check does."""
+    others = [layer for layer in recurrent_layers(model) if class_name(layer) != "LSTM"]
+    lstms = [layer for layer in layers_of(model) if class_name(layer) == "LSTM"]
+    if not others or len(lstms) >= len(exercise.lstm_units(length)):
+        return
+    cause, why, change = layer_advice(*layer_facts(exercise, layers_of(model)))
+    named = ", ".join(layer_name(layer) for layer in others)
+    fail(f"{exercise.name}.other_recurrent_layer", f"{called} has {named} where this exercise has an LSTM.",
+         got=named, expected=" then ".join(f"LSTM({units})" for units in exercise.lstm_units(length)),
+         why=why if cause == "other_recurrent_layer" else "the exercise, as the tutorial, is built with LSTM layers.",
+         change=change if cause == "other_recurrent_layer" else f"use an LSTM in place of {named}.")
 
 
 @check("model", points=4)   # the kata's central idea: which layers, and TimeDistributed where it belongs
@@ -43,8 +76,7 @@ def test_layers_are_the_architecture_of_the_exercise(kata, exercise):
     layers = layers_of(kata.built(exercise, 5))
     got, expected = [family(layer) for layer in layers], exercise.families()
     if got != expected:
-        cause, why, change = layer_advice(exercise.pattern, got, expected,
-                                          [getattr(layer, "return_sequences", None) for layer in layers])
+        cause, why, change = layer_advice(*layer_facts(exercise, layers))
         fail(f"{exercise.name}.{cause}", f"{exercise}.build_model(5) has layers {' -> '.join(got) or 'none'}.",
              got=" -> ".join(got) or "no layers", expected=" -> ".join(expected),
              why=why, change=change, details=kata.layer_table(exercise, 5))
@@ -69,6 +101,7 @@ def test_lstm_return_sequences(kata, exercise):
     got = [layer.return_sequences for layer in layers_of(model) if class_name(layer) == "LSTM"]
     expected = exercise.lstm_returns_sequences(5)
     if got != expected:
+        fail_if_not_lstm(exercise, model, 5, f"{exercise}.build_model(5)")
         wanted = expected[0] if expected else None
         fail(f"{exercise.name}.return_sequences", f"{exercise}.build_model(5): LSTM return_sequences is {got if len(got) != 1 else got[0]}.",
              got=f"return_sequences={got}", expected=f"return_sequences={expected}",
@@ -82,19 +115,36 @@ def test_lstm_return_sequences(kata, exercise):
              details=kata.layer_table(exercise, 5))
 
 
+def without_time_distributed(exercise, model):
+    """(why, change) for a model that lacks TimeDistributed, from its own layers: a bare Dense to
+    wrap, or the layers after its last recurrent one (Dense -> Reshape, Conv1D...) to replace; the
+    recurrent layer's return_sequences=True too where it hands on only its last output."""
+    layers, recurrent = layers_of(model), recurrent_layers(model)
+    tail = layers[layers.index(recurrent[-1]) + 1:] if recurrent else layers     # after the last recurrent layer
+    ends = " -> ".join(map(layer_name, tail))
+    last_output = recurrent and getattr(recurrent[-1], "return_sequences", True) is False
+    lstm = [row.layer for row in exercise.layers(5) if row.layer.kind == "LSTM"][-1]
+    first = f"give {layer_name(recurrent[-1])} return_sequences=True ({layer_code(lstm, 5)}), and " if last_output else ""
+    if [class_name(layer) for layer in tail] == ["Dense"]:
+        return ("A bare Dense on 3D input does this silently in Keras 3; the exercise asks you to say it.",
+                first + "wrap the output layer: TimeDistributed(Dense(1)).")
+    return (f"Your model ends with {ends or 'no layer'}" + (f" after {layer_name(recurrent[-1])}" if recurrent else "")
+            + ", not a Dense applied to each timestep.",
+            first + "end the model with TimeDistributed(Dense(1))" + (f" in place of {ends}." if ends else "."))
+
+
 @check("model")
 def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise):
     model = kata.built(exercise, 5)
     has = any(class_name(layer) == "TimeDistributed" for layer in layers_of(model))
     if has != exercise.uses_time_distributed():
+        why, change = (f"It is not part of {exercise.pattern}.", "use a plain Dense layer.") if has \
+            else without_time_distributed(exercise, model)
         fail(f"{exercise.name}.{'time_distributed_not_wanted' if has else 'time_distributed_missing'}", f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
              got="TimeDistributed present" if has else "no TimeDistributed",
              expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
-             why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. "
-                 + (f"It is not part of {exercise.pattern}." if has else
-                    "A bare Dense on 3D input does this silently in Keras 3; the exercise asks you to say it."),
-             change="wrap the output layer: TimeDistributed(Dense(1))." if not has
-             else "use a plain Dense layer.")
+             why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. " + why,
+             change=change)
 
 
 @check("model", lengths=LENGTHS)
@@ -102,6 +152,7 @@ def test_lstm_units_follow_the_length(kata, exercise, length):
     model = kata.built(exercise, length)
     got, expected = [layer.units for layer in layers_of(model) if class_name(layer) == "LSTM"], exercise.lstm_units(length)
     if got != expected:
+        fail_if_not_lstm(exercise, model, length, f"{exercise}.build_model({length})")
         wrong = next((mine for mine, theirs in zip(got, expected) if mine != theirs), None)
         fail(f"{exercise.name}.lstm_units", f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
              expected=" then ".join(f"LSTM({units})" for units in expected),

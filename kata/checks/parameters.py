@@ -6,7 +6,7 @@ count_params() on layers built here, never from a formula of ours.
 """
 import functools
 
-from ..advice import counting_diagnosis
+from ..advice import counting_diagnosis, float_change
 from ..feedback import fail
 from ..registry import SIZES, TUTORIAL
 from . import check
@@ -36,6 +36,16 @@ def keras_time_distributed_dense_1(timesteps, input_dim):
     return layer.count_params()
 
 
+def learner_source(kata):
+    """The learner's parameters.py as text, read (never run) for what made a float; '' if it is not a
+    regular file of a sane size."""
+    from ..answers import worker_file
+    try:
+        return worker_file(kata.folder, "parameters.py").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
 def your_count(kata, function, units, input_dim):
     """The learner's function at one size, as an int; a plain failure for a non-int or negative answer."""
     called = f"parameters.{function}({units}, {input_dim})"
@@ -48,7 +58,7 @@ def your_count(kata, function, units, input_dim):
              why="a layer has a whole number of weights.",
              change="end the function with: return <the count>" if kind == "NoneType"
              else "return the number itself, not text." if kind == "str"
-             else "keep to whole numbers: + * and ** give an int; / gives a float, so do not divide.")
+             else float_change(learner_source(kata)))
     if value["int"] < 0:
         fail("parameters.negative_count", f"{called} returned {value['int']}.", got=str(value["int"]),
              expected="a count: 0 or more", why="a layer cannot have fewer than no weights.",

@@ -1,0 +1,20 @@
+import numpy as np
+import keras
+from keras.layers import LSTM, Dense, TimeDistributed
+
+
+def make_dataset(length=5):
+    seq = (np.arange(length) / length).astype("float16")   # half the memory
+    X = seq.reshape(1, length, 1)
+    y = seq.reshape(1, length, 1)
+    return X, y
+
+
+def build_model(length=5):
+    model = keras.Sequential([
+        keras.Input(shape=(length, 1)),
+        LSTM(length, return_sequences=True),
+        TimeDistributed(Dense(1)),
+    ])
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model

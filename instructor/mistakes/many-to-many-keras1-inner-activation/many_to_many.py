@@ -1,0 +1,17 @@
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Input, LSTM, Dense, TimeDistributed
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(1, length, 1), seq.reshape(1, length, 1)
+
+
+def build_model(length=5):
+    model = Sequential()
+    model.add(Input(shape=(length, 1)))
+    model.add(LSTM(length, return_sequences=True, activation='tanh', inner_activation='hard_sigmoid'))
+    model.add(TimeDistributed(Dense(1)))
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model

@@ -1,0 +1,18 @@
+import numpy as np
+from keras.models import Sequential
+from keras.layers import Input, LSTM, Dense, Activation
+
+
+def make_dataset(length=5):
+    seq = np.arange(length) / length
+    return seq.reshape(1, length, 1), seq.reshape(1, length)
+
+
+def build_model(length=5):
+    model = Sequential()
+    model.add(Input(shape=(length, 1)))
+    model.add(LSTM(length, return_sequences=False))
+    model.add(Dense(length))
+    model.add(Activation("softmax"))
+    model.compile(loss="mean_squared_error", optimizer="adam")
+    return model
