@@ -104,12 +104,10 @@ def freshly_initialised(model, seed):
     initialisers at the seed: whatever weights (or initialisers) the learner's archive carries, the
     training check starts from scratch, as the tutorial's model does."""
     import keras
+    from .architecture import compiled_like
     keras.utils.set_random_seed(seed)
-    fresh = keras.models.clone_model(
-        model, clone_function=lambda layer: layer.__class__.from_config(without_initialisers(layer.get_config())))
-    optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
-    fresh.compile(loss=model.loss, optimizer=optimizer)
-    return fresh
+    return compiled_like(keras.models.clone_model(
+        model, clone_function=lambda layer: layer.__class__.from_config(without_initialisers(layer.get_config()))), model)
 
 
 def without_compile_config(config):
@@ -291,6 +289,14 @@ class Kata:
         return {**self.box, "writable": [str(folder)], "cpu_seconds": int(self.time_limit * (calls + 1)) + 1,
                 **({"readable": [str(self.folder), *self.box["readable"]]} if self.box.get("readable") is not None else {})}
 
+    def source(self, module):
+        """The learner's module as text, read (never run) for what an answer does not say; '' if it is
+        not a regular file of a sane size."""
+        try:
+            return worker_file(self.folder, f"{module}.py").read_text(errors="replace")
+        except OSError:
+            return ""
+
     def path_of(self, module):
         return f"{self.label}{module}.py"
 
@@ -376,11 +382,7 @@ class Kata:
             return Feedback(f"{exercise.name}.{function}.not_started", f"not started: {self.path_of(module)} {function}() - "
                             "see the TODO in its docstring", kind=NOT_STARTED, file=file, line=line)
         where, message = self.where(record, module), str(record.get("message"))
-        try:      # the learner's file, for an error that does not name its cause (Keras 2's input_dim=)
-            source = worker_file(self.folder, f"{module}.py").read_text(errors="replace")
-        except OSError:
-            source = ""
-        advice = keras_advice(message, exercise.name, source)
+        advice = keras_advice(message, exercise.name, self.source(module))   # the file: for Keras 2's input_dim=
         if name == "SystemExit":
             return Feedback(f"{exercise.name}.{function}.exit_in_call", f"{shown} called sys.exit() ({message})\n  at {where}\n"
                             "  The tests call your function for its answer: return it; do not end the program.",

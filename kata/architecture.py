@@ -116,9 +116,13 @@ def for_input(model, x_shape):
     if tuple(model.inputs[0].shape) == (None,) + tuple(x_shape[1:]):
         return model
     rebuilt = keras.models.clone_model(model, input_tensors=keras.Input(shape=tuple(x_shape[1:])))
-    if getattr(model, "optimizer", None) is not None:
-        rebuilt.compile(loss=model.loss, optimizer=type(model.optimizer).from_config(model.optimizer.get_config()))
-    return rebuilt
+    return compiled_like(rebuilt, model) if getattr(model, "optimizer", None) is not None else rebuilt
+
+
+def compiled_like(clone, model):
+    """A clone of model compiled as model is: its loss, and a new optimizer of its class and settings."""
+    clone.compile(loss=model.loss, optimizer=type(model.optimizer).from_config(model.optimizer.get_config()))
+    return clone
 
 
 def output_shape(layer):

@@ -36,16 +36,6 @@ def keras_time_distributed_dense_1(timesteps, input_dim):
     return layer.count_params()
 
 
-def learner_source(kata):
-    """The learner's parameters.py as text, read (never run) for what made a float; '' if it is not a
-    regular file of a sane size."""
-    from ..answers import worker_file
-    try:
-        return worker_file(kata.folder, "parameters.py").read_text(errors="replace")
-    except OSError:
-        return ""
-
-
 def your_count(kata, function, units, input_dim):
     """The learner's function at one size, as an int; a plain failure for a non-int or negative answer."""
     called = f"parameters.{function}({units}, {input_dim})"
@@ -58,7 +48,7 @@ def your_count(kata, function, units, input_dim):
              why="a layer has a whole number of weights.",
              change="end the function with: return <the count>" if kind == "NoneType"
              else "return the number itself, not text." if kind == "str"
-             else float_change(learner_source(kata)))
+             else float_change(kata.source("parameters")))
     if value["int"] < 0:
         fail("parameters.negative_count", f"{called} returned {value['int']}.", got=str(value["int"]),
              expected="a count: 0 or more", why="a layer cannot have fewer than no weights.",
