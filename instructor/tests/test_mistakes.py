@@ -2,8 +2,10 @@
 fix, the fix (where it is a mechanical edit, the entry's `fix`) applied literally makes those checks
 pass, and every correct variant passes all the checks of its exercise.
 
-Each folder is graded the way a learner's is, `pytest --impl=FOLDER tests/test_<exercise>.py`, in a
-subprocess; the runs start together on a pool of one thread per core, and each test waits for its own.
+Each folder is graded the way a learner's is, `pytest --impl=FOLDER tests/test_<exercise>.py ...`, in
+a subprocess. A mistake is one module, so mistakes of different exercises share a run, as a learner's
+folder holds one module per exercise: each run pays for one start of pytest and TensorFlow, not six.
+The runs start together on a pool of one thread per core, and each test waits for its own.
 """
 import os
 import subprocess
@@ -79,16 +81,43 @@ FIXED = " fixed"     # the key of a mistake's run with its fix applied: "<slug> 
 FIXES = sorted(slug for slug, entry in CATALOGUE.items() if "fix" in entry)
 
 
-def fixed_copy(slug, folder):
-    """The mistake's folder copied to folder with its entry's fix applied: each [old, new] in turn,
-    old replaced where it occurs (exactly once: a fix that matches nothing or twice is a defect)."""
-    entry = CATALOGUE[slug]
-    source = (MISTAKES / slug / f"{entry['exercise']}.py").read_text()
-    for old, new in entry["fix"]:
+def source_of(key):
+    """The module a key grades: a mistake's as it is, or with its entry's fix applied ("<slug> fixed"):
+    each [old, new] in turn, old replaced where it occurs (exactly once: a fix that matches nothing
+    or twice is a defect)."""
+    slug = key.removesuffix(FIXED)
+    source = (MISTAKES / slug / f"{CATALOGUE[slug]['exercise']}.py").read_text()
+    for old, new in CATALOGUE[slug]["fix"] if key.endswith(FIXED) else []:
         assert source.count(old) == 1, f"{slug}: the fix's {old!r} occurs {source.count(old)} times"
         source = source.replace(old, new)
-    (folder / f"{entry['exercise']}.py").write_text(source)
-    return folder
+    return source
+
+
+@dataclass
+class Module:
+    """A graded run's key whose whole answer is one module: a mistake, or a mistake with its fix."""
+    key: str
+    exercise: str
+    time_limit: int
+
+
+def catalogue_modules(wanted):
+    keys = sorted(CATALOGUE) + [slug + FIXED for slug in FIXES]
+    return [Module(key, CATALOGUE[slug]["exercise"], CATALOGUE[slug].get("time_limit", TIME_LIMIT))
+            for key in keys if key in wanted for slug in [key.removesuffix(FIXED)]]
+
+
+def shared_runs(modules):
+    """The modules grouped into runs, [{exercise: Module}]: each run's folder holds at most one
+    module per exercise, and only modules of one time limit (first fit, in the order given)."""
+    runs = []
+    for module in modules:
+        run = next((run for run in runs if module.exercise not in run
+                    and next(iter(run.values())).time_limit == module.time_limit), None)
+        if run is None:
+            runs.append(run := {})
+        run[module.exercise] = module
+    return runs
 
 
 def run_keys(item):
@@ -104,21 +133,33 @@ def run_keys(item):
 
 @pytest.fixture(scope="session")
 def runs(request, tmp_path_factory):
-    """The graded runs the selected tests read, started at once on the pool; runs[key].result() waits."""
+    """The graded runs the selected tests read, started at once on the pool; runs[key].result() waits.
+    Keys of one shared run wait on the same future, and each test reads only its exercise's checks."""
     wanted = set().union(*(run_keys(item) for item in request.session.items))
     tmp = tmp_path_factory.mktemp("graded")
-    jobs = {slug: (MISTAKES / slug, [entry["exercise"]], entry.get("time_limit", TIME_LIMIT))
-            for slug, entry in sorted(CATALOGUE.items())}
-    jobs.update({folder.name: (folder, modules_of(folder), TIME_LIMIT) for folder in VARIANT_FOLDERS})
-    jobs.update({slug + FIXED: (fixed_copy(slug, tmp_path_factory.mktemp("fixed")), [CATALOGUE[slug]["exercise"]],
-                                CATALOGUE[slug].get("time_limit", TIME_LIMIT))
-                 for slug in FIXES if slug + FIXED in wanted})
+    jobs = []       # ([keys], folder, exercises, time limit)
+    for number, run in enumerate(shared_runs(catalogue_modules(wanted))):
+        folder = tmp / f"run-{number}"
+        folder.mkdir()
+        for exercise, module in run.items():
+            (folder / f"{exercise}.py").write_text(source_of(module.key))
+        jobs.append(([module.key for module in run.values()], folder, sorted(run), next(iter(run.values())).time_limit))
+    jobs += [([folder.name], folder, modules_of(folder), TIME_LIMIT) for folder in VARIANT_FOLDERS if folder.name in wanted]
     if "broken file" in wanted:
-        jobs["broken file"] = (solutions_with_broken_file(tmp_path_factory.mktemp("broken")),
-                               [BROKEN] + STILL_GRADED, TIME_LIMIT)
+        jobs.append((["broken file"], solutions_with_broken_file(tmp_path_factory.mktemp("broken")),
+                     [BROKEN] + STILL_GRADED, TIME_LIMIT))
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        yield {key: pool.submit(grade, folder, exercises, tmp / f"{key}.xml", limit)
-               for key, (folder, exercises, limit) in jobs.items() if key in wanted}
+        futures = {}
+        for number, (keys, folder, exercises, time_limit) in enumerate(jobs):
+            future = pool.submit(grade, folder, exercises, tmp / f"{number}.xml", time_limit)
+            futures.update({key: future for key in keys})
+        yield futures
+
+
+def graded_runs():
+    """How many graded runs the whole file makes: shared runs, variants, the broken file."""
+    every = set(CATALOGUE) | {slug + FIXED for slug in FIXES}
+    return len(shared_runs(catalogue_modules(every))) + len(VARIANT_FOLDERS) + 1
 
 
 def test_catalogue_lists_every_mistake_folder():
@@ -195,10 +236,9 @@ def test_the_readme_counts_what_the_catalogue_holds():
     its sentence, or a sentence left behind, fails here."""
     readme = " ".join((ROOT / "README.md").read_text().split())
     sourced = sum("source" in entry for entry in CATALOGUE.values())
-    runs = len(CATALOGUE) + len(FIXES) + len(VARIANT_FOLDERS) + 1       # + the broken file's
     for sentence in (f"holds {len(CATALOGUE)} realistic learner mistakes",
                      f"{sourced} of them taken from public code",
                      f"{len(FIXES)} of them have a mechanical `fix`",
                      f"holds {len(VARIANT_FOLDERS)} correct solutions in other styles ({len(VARIANT_RUNS)} modules)",
-                     f"({runs} graded runs"):
+                     f"({graded_runs()} graded runs"):
         assert sentence in readme, f"README.md does not say {sentence!r}"
