@@ -2,7 +2,7 @@
 """Set up the kata once (a .venv with requirements.txt), then run the graded tests.
 
     python3 run.py                   grade your exercises/
-    python3 run.py --impl=solutions  grade the reference solutions
+    python3 run.py --impl=FOLDER     grade another folder that holds the exercises' modules
     python3 run.py tests/test_one_to_one.py   one exercise
     python3 run.py --watch           grade again each time you save a file in exercises/
                                      (--poll: check for saves by polling, for WSL or network drives)
@@ -55,7 +55,7 @@ def from_root(path, cwd):
 def pytest_args(argv, cwd):
     """argv with its paths read from cwd rewritten for a run in the root: test paths (node ids too,
     'tests/test_x.py::check'), and the values of --impl, --results-json and the other path options.
-    A bare '--impl' name such as 'solutions' that is no folder here stays a name of the root's.
+    A bare '--impl' name that is no folder here stays a name of the root's (a folder beside run.py).
     A bare --hints is written --hints=more, so that a test path after it is not taken as its value."""
     args, rest = [], list(argv)
     while rest:

@@ -1,10 +1,14 @@
 """Grade a class: a folder of submissions into one CSV and one results JSON per student.
 
-    python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--jobs N] [--seed 0] [--max-output-mb 64]
+    .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--time-limit 30] [--jobs N]
+        [--seed 0] [--max-output-mb 64] [--template DIR | --expected-fingerprint FILE]
 
 SUBMISSIONS_DIR holds one folder per student: either the student's implementation folder (the
-modules of the contract) or a copy of the student's whole repository, whose exercises/ is graded.
-Every submission is graded by this checkout's own tests, never by the copy the student sent:
+modules of the contract) or a copy of the student's whole repository, whose exercises/ is graded
+(or the one folder inside it that holds either: instructor/shapes.py). Before anyone is graded, the
+gradebook checks its own Python (TensorFlow, Keras 3): a fault there is one line and exit 4, never
+a row of every student's. Every submission is graded by this checkout's own tests, never by the
+copy the student sent:
 
 - its files are copied without following a symbolic link, within a size bound; a FIFO, a device,
   a socket or a link that dangles or leads out of the submission is an error row naming the file;
@@ -18,11 +22,36 @@ Every submission is graded by this checkout's own tests, never by the copy the s
 Ctrl-C stops the run at once: no new grading starts, the finished rows stay in grades.csv.
 
 The fingerprint of the graded files is computed here, outside the student's process: a repository
-copy whose tests/, conftest.py or tox.ini differ from this checkout's, or a submission that changes
-them while it is graded, gets status "error" with the files named; its points from the instructor's
-tests are kept in the row for the instructor to judge.
+copy whose graded files differ from the template the class received (--template, or
+--expected-fingerprint; by default the templates this checkout writes, instructor/template.py), or a
+submission that changes them while it is graded, gets status "error" with the files named; its
+points from the instructor's tests are kept in the row for the instructor to judge.
 """
-import argparse
+import sys
+
+from kata.quiet import preflight_problem     # the standard library only
+
+
+def environment_or_exit():
+    """TensorFlow, Keras 3 and numpy installed here (the kata's preflight), before anyone is graded
+    and before this module imports numpy: else one line and exit 4, so that a fault of the
+    instructor's environment is never reported as every student's. That they import is known when
+    the preloaded process starts (grade_all)."""
+    problem = preflight_problem()
+    if problem:
+        environment_fault(problem.split("\nFix:")[0])
+
+
+def environment_fault(problem):
+    print(f"the gradebook cannot grade with this Python: {' '.join(problem.split()).rstrip('.')}. Run it with the kata's own: "
+          ".venv/bin/python -m instructor.gradebook ... (python3 run.py makes .venv)", file=sys.stderr)
+    sys.exit(4)         # USAGE_ERROR, below
+
+
+if __name__ == "__main__":
+    environment_or_exit()
+
+import argparse     # noqa: E402 (below: the check above needs none of them)
 import contextlib
 import ctypes
 import fnmatch
@@ -33,20 +62,21 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from instructor import template
 from instructor.preloaded import Preloaded
+from instructor.shapes import WrongShape, locate
 from instructor.spreadsheet import csv_text
 from kata.feedback import visible
 from kata.registry import ORDER
 from kata.environment import clean_environment
-from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, task_id,
-                                   write_whole)
+from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, load_expected,
+                          task_id, write_whole)
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORED = ("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")   # never copied
@@ -300,6 +330,8 @@ def run_grading(kata, results, log, options):
     limit = options.max_output_mb * 2**20
     arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
                  "--grade", "--sandbox=class", "--workers=fork"]     # the box, whatever $KATA_WORKERS says
+    if options.time_limit:
+        arguments.append(f"--time-limit={options.time_limit:g}")
     if options.training_cache:     # outside every box: only the grading processes read and write it
         arguments.append(f"--training-cache={options.training_cache}")
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
@@ -405,17 +437,28 @@ def unsafe_to_fingerprint(root):
     return None
 
 
-def tampering(sent, kata, trusted):
-    """Sentences naming graded files the student sent changed, or that changed while being graded."""
+def tampering(sent, kata, trusted, received):
+    """Sentences naming graded files the student sent that differ from the template they received
+    (the closest of the fingerprints in received), or that changed while being graded (from trusted)."""
     found = []
     unsafe = unsafe_to_fingerprint(kata)
     if unsafe:
         return [f"{unsafe} became a link, a special or a huge file while being graded"]
     sent_prints = fingerprint(sent)
     if sent_prints["files"]:     # a repository copy: it carries the graded files
-        found += [f"the submission's {d}" for d in differences(trusted, sent_prints)]
+        found += [f"the submission's {d}" for d in min((differences(template, sent_prints) for template in received), key=len)]
     found += [f"{d} while being graded" for d in differences(trusted, fingerprint(kata))]
     return found
+
+
+def templates_received(options):
+    """The fingerprints a repository copy's graded files may match: --expected-fingerprint's, the
+    --template folder's, else those of the two templates this checkout writes (plain and Classroom)."""
+    if options.expected_fingerprint:
+        return [options.expected_fingerprint]
+    if options.template:
+        return [fingerprint(options.template)]
+    return [template.fingerprint_of(classroom) for classroom in (False, True)]
 
 
 def grade(submission, options, graded, trusted):
@@ -424,11 +467,17 @@ def grade(submission, options, graded, trusted):
     started = time.monotonic()
     if STOPPING.is_set():
         raise Stopped
+    try:
+        located = locate(submission)
+    except WrongShape as shape:
+        return failed(submission, str(shape), started)
+    except OSError as error:
+        return failed(submission, f"could not read the submission: {error}", started)
     with tempfile.TemporaryDirectory(prefix="kata-grade-", ignore_cleanup_errors=True) as tmp:
         tmp = Path(tmp)
         kata, sent = tmp / "kata", tmp / "sent"
         try:
-            copy_submission(submission, kata / "exercises", sent)
+            copy_submission(located.folder, kata / "exercises", sent)
             shutil.copytree(graded, kata, dirs_exist_ok=True)
         except (OSError, Uncopyable) as error:
             return failed(submission, f"could not copy the submission: {error}", started)
@@ -439,11 +488,13 @@ def grade(submission, options, graded, trusted):
         results = results or {"version": 3, "score": 0, "max_score": None, "tests": []}
         if results.get("status") not in ("pass", "fail") and not reason:
             reason = results.get("message") or problem or "grading wrote no results"
-        edits = tampering(sent, kata, trusted)
+        edits = tampering(sent, kata, trusted, options.received)
     if edits:
         reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
     if reason:
         results.update(status="error", message=reason)
+    elif located.note:
+        results.update(message=located.note)
     results.update(student=submission.name, seconds=round(time.monotonic() - started, 1))
     return results
 
@@ -551,6 +602,7 @@ def grade_all(submissions, out, options):
             tempfile.TemporaryDirectory(prefix="kata-training-cache-") as cache:
         graded = snapshot(Path(tmp))
         trusted = fingerprint(graded)
+        options.received = templates_received(options)
         options.training_cache = None if options.no_training_cache else cache
         write_json(out / "fingerprint.json", trusted)
         write_csv(out / "grades.csv", [])
@@ -558,8 +610,10 @@ def grade_all(submissions, out, options):
             print(f"no submissions found in {submissions}")
             return []
         if hasattr(os, "fork") and not PRELOADED:
-            with contextlib.suppress(OSError):
+            try:
                 PRELOADED.append(Preloaded(grading_env()))
+            except OSError:         # it imports TensorFlow, Keras and pytest before it says it is ready
+                environment_fault(f"TensorFlow, Keras or pytest did not import in {sys.executable}")
         try:
             results_list = grade_each(folders, out, options, graded, trusted)
         finally:
@@ -591,6 +645,16 @@ def parse(argv):
     parser.add_argument("--out", type=Path, required=True,
                         help="where grades.csv, results/<student>.json and fingerprint.json go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per submission (default 300)")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds one call of a student's code may run (default: --grade's, 30)")
+    received = parser.add_mutually_exclusive_group()
+    received.add_argument("--template", type=Path, metavar="DIR",
+                          help="the template the class received (python -m instructor.template's OUT): a "
+                               "repository copy's graded files are compared with its (default: the templates "
+                               "this checkout writes)")
+    received.add_argument("--expected-fingerprint", metavar="FILE",
+                          help="the same as a fingerprint: the JSON file python -m instructor.template writes "
+                               "beside OUT (or python -m instructor.fingerprint prints)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="submissions graded at once (default: cores)")
     parser.add_argument("--seed", type=int, default=0, help="--kata-seed for every submission (default 0)")
     parser.add_argument("--max-output-mb", type=int, default=64,
@@ -613,6 +677,15 @@ def check(options, error):
         error(f"--max-output-mb must be from 1 to {2**20}, not {options.max_output_mb}")
     if not 0 <= options.seed < 2**32:
         error(f"--seed must be from 0 to {2**32 - 1}, not {options.seed}")
+    if options.time_limit is not None and not (0 < options.time_limit < math.inf):
+        error(f"--time-limit must be a number of seconds above 0, not {options.time_limit:g}")
+    if options.template and not options.template.is_dir():
+        error(f"--template {options.template}: no such folder")
+    if options.expected_fingerprint:
+        try:
+            options.expected_fingerprint = load_expected(str(options.expected_fingerprint))
+        except Exception as problem:        # pytest.UsageError, which kata/results.py raises for the graded run
+            error(f"--expected-fingerprint: {problem}")
     if not options.submissions.is_dir():
         error(f"SUBMISSIONS_DIR {options.submissions}: no such folder")
     if options.out.exists() and not options.out.is_dir():

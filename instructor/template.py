@@ -5,11 +5,17 @@
 
 OUT must be new or an empty folder. Only the paths in TEMPLATE are copied: never solutions/, instructor/,
 benchmark/ or .ci/. Hand out OUT (push it as the assignment's template repository), never this repository.
+Beside OUT it writes OUT.fingerprint.json, the fingerprint of its graded files: the gradebook's
+--expected-fingerprint, and the text of $KATA_EXPECTED_FINGERPRINT for grading in CI.
 """
 import argparse
+import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+from kata.results import fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +37,17 @@ TEMPLATE = (
     ("ci/gitlab-ci.yml", ".gitlab-ci.yml", None),            # the same grading on GitLab
 )
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+INSTRUCTORS_ONLY = ("[testenv:solutions]", "[testenv:selfcheck]")    # tox environments a class has no use for
+
+
+def learners_tox(text):
+    """tox.ini less the sections in INSTRUCTORS_ONLY (each from its header to the next header)."""
+    kept, keep = [], True
+    for line in text.splitlines(keepends=True):
+        if line.startswith("["):
+            keep = line.strip() not in INSTRUCTORS_ONLY
+        kept.append(line) if keep else None
+    return "".join(kept)
 
 
 def entries(classroom=False):
@@ -46,9 +63,23 @@ def write(out, classroom=False, root=ROOT):
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, target, ignore=SKIP)
+        elif target.name == "tox.ini":
+            target.write_text(learners_tox(source.read_text()))
         else:
             shutil.copy2(source, target)
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
+def fingerprint_of(classroom=False, root=ROOT):
+    """The fingerprint of the template written from root (kata/results.py's fingerprint)."""
+    with tempfile.TemporaryDirectory(prefix="kata-template-") as tmp:
+        write(Path(tmp) / "template", classroom, root)
+        return fingerprint(Path(tmp) / "template")
+
+
+def fingerprint_file(out):
+    out = Path(out).resolve()
+    return out.with_name(out.name + ".fingerprint.json")
 
 
 def main(argv=None):
@@ -62,7 +93,9 @@ def main(argv=None):
         print(f"OUT {out}: exists and is not an empty folder; give a new or empty folder", file=sys.stderr)
         return 4
     files = write(out, args.classroom)
-    print(f"wrote {len(files)} files to {out}")
+    fingerprint_file(out).write_text(json.dumps(fingerprint(out), indent=2) + "\n")
+    print(f"wrote {len(files)} files to {out}, and its fingerprint to {fingerprint_file(out)} (give it to the "
+          "gradebook as --expected-fingerprint, or to CI as $KATA_EXPECTED_FINGERPRINT)")
     return 0
 
 

@@ -57,7 +57,7 @@ def positive(text):
 def pytest_addoption(parser):
     group = parser.getgroup("kata")
     group.addoption("--impl", default="exercises",
-                    help="folder to grade: exercises (default), solutions, or any path that keeps the contract")
+                    help="folder to grade: exercises (default), or the path of any folder with the exercises' modules")
     group.addoption("--kata-seed", default=str(DEFAULT_SEED),
                     help=f"seed for weight initialisation and training, 0 to 2**32-1 (default {DEFAULT_SEED})")
     group.addoption("--results-json", metavar="PATH", help="also write machine-readable results to PATH")
@@ -74,7 +74,7 @@ def pytest_addoption(parser):
                     help="local (default): the learner's code writes only its own temporary folder, with no "
                          "network and no other processes in sight; class (the default with --grade, where "
                          "the workers are fork workers): it also reads only the graded folder and Python, "
-                         "so neither solutions/ nor the tests; off: nothing enforced")
+                         "so no other folder of the checkout, nor the tests; off: nothing enforced")
     group.addoption("--workers", default=backend.default_choice(), metavar="auto|fork|spawn",
                     help="what runs your code: fork (a fork server, Linux; boxed), spawn (fresh Python "
                          f"processes, every OS; not boxed) or auto (default, or ${backend.VARIABLE}): fork "
@@ -105,7 +105,7 @@ def pytest_configure(config):
     impl = config.getoption("--impl")
     folder = Path(impl) if Path(impl).is_dir() or "/" in impl else ROOT / impl
     if not folder.is_dir():
-        raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, solutions or a path.")
+        raise pytest.UsageError(f"--impl={impl}: no such folder. Give exercises, or the path of a folder.")
     try:
         workers = backend.choose(config.getoption("--workers"))
     except ValueError as error:
@@ -135,7 +135,7 @@ def pytest_configure(config):
 
 def sandbox_of(config, workers):
     """--sandbox, else class for a grading run (one student's folder graded from an instructor's
-    checkout must not read solutions/ or the tests) where the workers can be boxed, else local."""
+    checkout must not read the rest of the checkout or the tests) where the workers can be boxed, else local."""
     return config.getoption("--sandbox") or ("class" if config.getoption("--grade") and workers == "fork" else "local")
 
 

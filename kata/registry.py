@@ -2,8 +2,8 @@
 table, the results' task_id and the README's tables follow from.
 
 Pure Python and numpy: importable without TensorFlow. Adding an exercise is one entry in EXERCISES,
-a stub in exercises/, a solution in solutions/, a hints file and tests/test_<name>.py; `check_files()`
-says which of those are missing (the self-check runs it).
+a stub in exercises/, a hints file and tests/test_<name>.py (the kata's own repository, which the
+self-check checks, also wants its reference solution).
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,23 +225,3 @@ def rank(name):
 
 def task_id(name):
     return BY_NAME[name].task if name in BY_NAME else None
-
-
-def check_files(root=ROOT):
-    """Sentences naming what the registry and the files disagree on: a listed exercise without its
-    stub, solution, hints or test file, or a stub, solution or test file no exercise lists."""
-    root = Path(root)
-    problems = []
-    for exercise in EXERCISES:
-        for path in (Path("exercises") / f"{exercise.module}.py", Path("solutions") / f"{exercise.module}.py",
-                     exercise.hints_file, exercise.test_file):
-            if not (root / path).is_file():
-                problems.append(f"{exercise.name}: missing {path.as_posix()}")
-    listed = set(ORDER)
-    for folder, pattern, prefix in (("exercises", "*.py", ""), ("solutions", "*.py", ""),
-                                    ("exercises/hints", "*.md", ""), ("tests", "test_*.py", "test_")):
-        for path in sorted((root / folder).glob(pattern)):
-            name = path.stem.removeprefix(prefix)
-            if name not in listed and not name.startswith("_"):
-                problems.append(f"{folder}/{path.name}: no exercise named {name} in kata/registry.py")
-    return problems

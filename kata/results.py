@@ -178,7 +178,7 @@ class ResultsWriter:
                 "score": sum(test["score"] for test in tests),
                 "max_score": sum(test["max_score"] for test in tests),
                 "implementation": self.kata.label,
-                "seed": self.kata.seed, **versions(), "platform": sys.platform,
+                "seed": self.kata.seed, "time_limit": self.kata.time_limit, **versions(), "platform": sys.platform,
                 "workers": self.kata.server.kind, "sandbox": self.sandbox, "fingerprint": prints,
                 "tests": tests}
 

@@ -316,6 +316,50 @@ def repository_with_edited_check(into, name="repository_with_edited_check"):
     return student
 
 
+def template_solved(into, name="template_solved"):
+    """The repository the class received (instructor/template.py), the solutions in its exercises/."""
+    from instructor import template
+    student = into / name
+    template.write(student)
+    for module in (ROOT / "solutions").glob("*.py"):
+        shutil.copy(module, student / "exercises" / module.name)
+    return student
+
+
+def template_with_edited_check(into, name="template_with_edited_check"):
+    """The template, untouched stubs, one graded file edited: the training check always passes."""
+    from instructor import template
+    student = into / name
+    template.write(student)
+    (student / "kata" / "checks" / "training.py").write_text(ALWAYS_PASSES)
+    return student
+
+
+def empty(into, name="empty"):
+    (into / name).mkdir()
+    return into / name
+
+
+def notebook_only(into, name="notebook_only"):
+    (into / name).mkdir()
+    (into / name / "kata.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    return into / name
+
+
+def readme_only(into, name="readme_only"):
+    (into / name).mkdir()
+    (into / name / "README.md").write_text("I could not get TensorFlow to install.\n")
+    return into / name
+
+
+def nested(into, name="nested"):
+    """The solved modules one folder down, as an archive unpacked into a folder of its own gives."""
+    (into / name).mkdir()
+    shutil.copytree(ROOT / "solutions", into / name / "kata-alice", ignore=shutil.ignore_patterns("__pycache__"))
+    (into / name / "notes.txt").write_text("see the folder\n")
+    return into / name
+
+
 CLASS = [solved, untouched, half_done, missing_module, loops_at_import, prints_megabytes,
          crashes_at_import, huge_model, edits_tests_while_graded, repository_with_edited_check]
 

@@ -114,12 +114,86 @@ def test_a_repository_with_an_edited_check_is_an_error_and_gains_nothing(graded)
     assert results["score"] == 0    # graded by the instructor's checks, not the edited one
 
 
+# --- what the class received, and submissions of the wrong shape ---------------------------------
+
+RECEIVED = [submissions.template_solved, submissions.template_with_edited_check, submissions.empty,
+            submissions.notebook_only, submissions.readme_only, submissions.nested]
+
+
+@pytest.fixture(scope="module")
+def received(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("received")
+    submissions.make_class(tmp / "class", RECEIVED)
+    return gradebook(tmp / "class", tmp / "out", "--timeout", "120", "--time-limit", "25")
+
+
+@SLOW
+def test_an_untouched_solved_template_repository_passes_with_full_points(received):
+    results = received[3]["template_solved"]
+    assert (results["status"], results["score"], results["message"]) == ("pass", 205, None), results["message"]
+    assert results["time_limit"] == 25     # the class's --time-limit, on every call of the student's code
+
+
+@SLOW
+def test_a_template_repository_with_one_edit_is_an_error_naming_that_edit_alone(received):
+    results = received[3]["template_with_edited_check"]
+    assert results["status"] == "error" and results["score"] == 0
+    assert results["message"] == "graded files edited: the submission's changed kata/checks/training.py", results["message"]
+
+
+@SLOW
+@pytest.mark.parametrize("student, says", [
+    ("empty", "the submission is empty: no files"),
+    ("notebook_only", "the submission holds a notebook (kata.ipynb) and none of the modules"),
+    ("readme_only", "the submission holds none of the modules the kata grades (one_to_one.py, "),
+    ("readme_only", "it has README.md")])
+def test_a_submission_with_nothing_to_grade_is_an_error_row_saying_what_it_holds(received, student, says):
+    row = received[2][student]
+    assert row["status"] == "error" and row["total"] == "0" and says in row["reason"], row
+
+
+@SLOW
+def test_work_one_folder_down_is_graded_where_it_is_with_a_note(received):
+    row = received[2]["nested"]
+    assert (row["status"], row["total"]) == ("pass", "205"), row
+    assert row["reason"].startswith("graded kata-alice/, the one folder in the submission"), row
+
+
+@pytest.mark.parametrize("option", ["--template", "--expected-fingerprint"])
+def test_the_template_received_is_the_one_given(tmp_path, option):
+    from instructor import template
+    out = tmp_path / "classroom"
+    assert template.main([str(out), "--classroom"]) == 0
+    given = out if option == "--template" else template.fingerprint_file(out)
+    (tmp_path / "class").mkdir()
+    options = gradebook_module.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out"), option, str(given)])
+    assert gradebook_module.templates_received(options) == [template.fingerprint_of(classroom=True)]
+
+
+def test_by_default_a_repository_may_match_either_template_this_checkout_writes(tmp_path):
+    from instructor import template
+    (tmp_path / "class").mkdir()
+    options = gradebook_module.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out")])
+    assert gradebook_module.templates_received(options) == [template.fingerprint_of(False), template.fingerprint_of(True)]
+
+
+def test_a_python_without_tensorflow_is_one_line_and_exit_4_before_anyone_is_graded(tmp_path):
+    """The README's command run with a Python that lacks the kata's packages (here: no site-packages)."""
+    submissions.make_class(tmp_path / "class", [submissions.solved])
+    run = subprocess.run([sys.executable, "-S", "-m", "instructor.gradebook", str(tmp_path / "class"), "--out",
+                          str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 4 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "is not installed in this Python" in run.stderr and ".venv/bin/python -m instructor.gradebook" in run.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
 # --- bad options: one line naming the option, exit 4 ------------------------------------------
 
 @pytest.mark.parametrize("options, named", [
     (["--jobs", "0"], "--jobs"), (["--timeout", "0"], "--timeout"), (["--timeout", "-5"], "--timeout"),
     (["--max-output-mb", "0"], "--max-output-mb"), (["--seed", "-1"], "--seed"), (["--seed", str(2**32)], "--seed"),
-    (["--jobs", "two"], "--jobs")])
+    (["--jobs", "two"], "--jobs"), (["--time-limit", "0"], "--time-limit"),
+    (["--template", "/nonexistent/template"], "--template"), (["--expected-fingerprint", "/nonexistent.json"], "--expected-fingerprint")])
 def test_an_option_out_of_range_is_one_line_naming_it(tmp_path, options, named):
     (tmp_path / "class").mkdir()
     code, output, rows, _ = gradebook(tmp_path / "class", tmp_path / "out", *options)

@@ -1,7 +1,10 @@
 """python -m instructor.template: the repository a class receives holds the allowlisted files only, no
 solution code, and grades the untouched stubs as failing every check."""
 import ast
+import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -104,3 +107,62 @@ def test_an_out_that_exists_is_refused_with_exit_4_and_one_line(tmp_path, kind):
 
 def test_an_empty_folder_is_accepted(tmp_path):
     assert run_template(tmp_path).returncode == 0 and (tmp_path / "exercises").is_dir()
+
+
+def readme_commands(readme):
+    """The commands of the README's code blocks, their comments left out."""
+    blocks = re.findall(r"^```\n(.*?)^```", readme, flags=re.S | re.M)
+    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines() if line.split("#")[0].strip()]
+
+
+# What each command of the learners' README must print in the untouched template, besides no traceback.
+SAYS = {"python3 run.py": "not started: exercises/one_to_one.py",
+        "python3 run.py --watch": "watching exercises/",
+        "python3 run.py tests/test_one_to_one.py": "34 not started",
+        "python3 run.py --hints": "Hint 2 of 4",      # the plain runs before it showed hint 1
+        "python3 run.py --hints=all": "Hint 4 of 4 (code)",
+        "python3 run.py -x": "stopping after 1 failures",
+        "python3 run.py -v": "test_one_to_one.py::test_trained_model_predicts_every_step_within_tolerance NOT STARTED",
+        "python3 run.py --grade --results-json=results/results.json": "Score 0/205"}
+
+
+def test_every_command_in_the_template_readme_runs_inside_the_template(out, tmp_path):
+    """As a learner types them, in the README's order, in the template (its .venv: this checkout's,
+    so nothing is installed), with hints never asked for before."""
+    env = {**os.environ, "KATA_HINTS_STATE": str(tmp_path / "hints.json")}
+    commands = readme_commands((out / "README.md").read_text())
+    assert sorted(commands) == sorted(SAYS), "the README's commands changed: say here what each must print"
+    if not (out / ".venv").exists():
+        (out / ".venv").symlink_to(ROOT / ".venv")
+    for command in commands:
+        if "--watch" in command:
+            child = subprocess.Popen(command.split(), cwd=out, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, start_new_session=True, env=env)
+            seen = ""
+            for line in child.stdout:
+                seen += line
+                if SAYS[command] in line:
+                    os.killpg(child.pid, signal.SIGINT)     # Ctrl-C, to the terminal's group
+            child.wait(timeout=60)
+            printed = seen
+        else:
+            done = subprocess.run(command.split(), cwd=out, capture_output=True, text=True, timeout=300, env=env)
+            assert done.returncode in (0, 1), f"{command}: exit code {done.returncode}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            printed = done.stdout + done.stderr
+        assert SAYS[command] in printed and "Traceback" not in printed, f"{command}:\n{printed[-3000:]}"
+    assert (out / "results" / "results.json").is_file()
+
+
+def test_the_template_keeps_no_instructor_environment_and_names_no_instructor_file(out):
+    tox = (out / "tox.ini").read_text()
+    assert "[testenv:grade]" in tox and "[testenv:solutions]" not in tox and "[testenv:selfcheck]" not in tox
+    assert tox.split("[pytest]")[1] == (ROOT / "tox.ini").read_text().split("[pytest]")[1]
+    named = [(path, word) for path in written(out) if path.endswith((".py", ".md", ".ini", ".yml"))
+             for word in ("solutions", "instructor/", "selfcheck") if word in (out / path).read_text()]
+    assert not named, named
+
+
+def test_the_template_writes_its_fingerprint_beside_it(out):
+    from kata.results import fingerprint
+    written_print = json.loads(template.fingerprint_file(out).read_text())
+    assert written_print == fingerprint(out) == template.fingerprint_of()
