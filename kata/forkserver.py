@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from .protocol import WITHOUT_KERAS, Job, JobEnded
-from .progress import Progress
+from .progress import HungImports, Progress
 
 POLL = 0.05        # seconds between progress checks of running workers
 GRACE = 2.0        # seconds a worker asked to stop has before it is killed
@@ -95,7 +95,7 @@ def ended(job, status, timed_out, seconds):
 
 def serve(requests, replies, workers, run):
     """The server's loop (in the forked server process)."""
-    queue, running, pending = collections.deque(), {}, b""
+    queue, running, pending, hung = collections.deque(), {}, b"", HungImports()
 
     def reply(item, timed_out):
         _, status = os.waitpid(item.pid, 0)
@@ -124,6 +124,9 @@ def serve(requests, replies, workers, run):
     while True:
         while queue and len(running) < workers:
             job = queue.popleft()
+            if job in hung:     # its module's import already ran out of time: not run again
+                os.write(replies, JobEnded(job.id, signal="SIGKILL", timed_out=True).to_line().encode())
+                continue
             item = Running(job, start_worker(job, run))
             running[item.pidfd] = item
         ready, _, _ = select.select([requests, *running], [], [], POLL if running else None)
@@ -143,7 +146,10 @@ def serve(requests, replies, workers, run):
                 reply(item, timed_out=item.stopping_at is not None)
         now = time.monotonic()
         for item in running.values():
-            if item.stopping_at is not None or item.progress.stalled(now):
+            stalled = item.stopping_at is None and item.progress.stalled(now)
+            if stalled and item.progress.importing():
+                hung.add(item.job)
+            if stalled or item.stopping_at is not None:
                 stop(item, now)
 
 

@@ -22,7 +22,7 @@ import time
 
 from .environment import clean_environment
 from .processes import end_tree, own_group, python_command
-from .progress import Progress
+from .progress import HungImports, Progress
 from .protocol import JobEnded
 
 POLL = 0.05           # seconds between checks of the running jobs (a worker's message wakes it sooner)
@@ -94,6 +94,7 @@ class SpawnPool:
         self.size, self.changed = workers, threading.Condition()
         self.queue, self.done, self.closed, self.restarts = collections.deque(), {}, False, 0
         self.broken = False      # no worker could start: every job is lost
+        self.hung = HungImports()
         self.wake = threading.Event()
         self.workers = [Worker(self.wake) for _ in range(workers)] if start else []
         threading.Thread(target=self.supervise, daemon=True).start()
@@ -166,12 +167,18 @@ class SpawnPool:
                 self.restarts += 1
             self.replace(worker)
         elif worker.job is not None and worker.progress.stalled(now):
+            if worker.progress.importing():
+                self.hung.add(worker.job)
             worker.stop()                          # before the reply: it writes no answer after it
             self.reply(worker, exit=None, signal="SIGKILL", timed_out=True)
             self.replace(worker)
         elif worker.job is None and worker.ready:
             with self.changed:
                 job = self.queue.popleft() if self.queue else None
+                while job is not None and job in self.hung:     # its module's import ran out of time
+                    self.done[job.id] = JobEnded(job.id, signal="SIGKILL", timed_out=True)
+                    self.changed.notify_all()
+                    job = self.queue.popleft() if self.queue else None
             if job is not None:
                 worker.send(job)
 
