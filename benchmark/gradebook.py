@@ -2,6 +2,7 @@
 BEFORE, checked out in a temporary worktree), on the same class in the same run.
 
     python benchmark/gradebook.py [--students 20] [--jobs 2] [--before 35bbf41]
+    python benchmark/gradebook.py --slow [--before 6a639cc]     # with four slow submissions among them
 
 The class: the solutions under several names (honest, complete work) and folders from the mistakes
 catalogue (partial work). Prints the wall time of each gradebook, the seconds per submission per
@@ -12,6 +13,10 @@ the --jobs gradings runs beside the others, one a core), with the slowest.
 here hand in the same solutions, as much of a real class does, so all but the first are spared the
 training. "now, no training cache" trains every student's models afresh: the figure for a class in
 which no two models are alike.
+
+--slow adds four slow submissions (an import that never ends, an endless loop in a function, a 20 s
+sleep at import, a process spawner; those of instructor/tests/submissions.py) and prints the share
+of the class's grading core-time (the sum of every submission's seconds) that they took.
 """
 import argparse
 import csv
@@ -26,6 +31,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "35bbf41"
+
+
+ENDLESS_LOOP = "def make_dataset(length=5):\n    while True:\n        pass\n"
+SLOW = ("loops_at_import", "loops_in_a_function", "sleeps_20_s_at_import", "leaves_processes")
+
+
+def add_slow(into):
+    """The four slow submissions beside the class, each with one_to_one solved."""
+    sys.path.insert(0, str(ROOT))
+    from instructor.tests import submissions
+    submissions.loops_at_import(into)
+    submissions.folder_with(into, "loops_in_a_function", one_to_one=submissions.one_to_one_solved(),
+                            many_to_one=ENDLESS_LOOP)
+    submissions.folder_with(into, "sleeps_20_s_at_import", one_to_one=submissions.one_to_one_solved(),
+                            many_to_one="import time\ntime.sleep(20)\n")
+    submissions.leaves_processes(into)
 
 
 def make_class(into, students):
@@ -57,11 +78,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--before", default=None, help=f"the revision to compare with (default {BEFORE}; "
+                                                        "with --slow, 6a639cc: before an import was stopped once per module)")
+    parser.add_argument("--slow", action="store_true", help="add four slow submissions; print their share of the core-time")
     options = parser.parse_args()
+    options.before = options.before or ("6a639cc" if options.slow else BEFORE)
     with tempfile.TemporaryDirectory(prefix="kata-gradebook-bench-") as tmp:
         tmp = Path(tmp)
         honest = make_class(tmp / "class", options.students)
+        if options.slow:
+            add_slow(tmp / "class")
         before = tmp / "before"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(before), options.before], cwd=ROOT, check=True)
         try:
@@ -76,6 +102,10 @@ def main():
                       f"{wall * options.jobs / len(rows):4.1f} s per submission per core; an honest one "
                       f"{statistics.mean(seconds):4.1f} s on its core, the slowest {max(seconds):4.1f} s "
                       f"({passed} of {honest} pass)", flush=True)
+                if options.slow:
+                    slow = sum(row["seconds"] for row in rows if row["student"] in SLOW)
+                    print(f"{'':<24} the four slow submissions: {slow:6.1f} s of {sum(r['seconds'] for r in rows):6.1f} s "
+                          f"of grading ({slow / sum(r['seconds'] for r in rows):.0%})", flush=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT)
 

@@ -3,7 +3,7 @@ The hostile class of test_gradebook.py sends the same through a real gradebook r
 import csv
 
 from instructor import gradebook
-from instructor.class_report import causes_csv
+from instructor.class_report import Cause, causes_csv
 
 FORMULA = '=HYPERLINK("http://127.0.0.1/","click")'
 
@@ -32,6 +32,8 @@ def test_the_honest_twin_reads_back_as_it_was_written(tmp_path):
 
 
 def test_the_class_causes_csv_writes_a_formula_as_text(tmp_path):
-    (tmp_path / "causes.csv").write_text(causes_csv([("one_to_one.make_dataset.import", "one_to_one", ["mallory"], FORMULA)]))
+    cause = Cause("one_to_one.make_dataset.import", "one_to_one", "misunderstood", ["mallory"], 1, FORMULA)
+    (tmp_path / "causes.csv").write_text(causes_csv([cause]))
     assert rows_of(tmp_path / "causes.csv") == [{"cause": "one_to_one.make_dataset.import", "exercise": "one_to_one",
-                                                 "count": "1", "example": "'" + FORMULA}]
+                                                 "kind": "misunderstood", "students": "1", "attempted": "1",
+                                                 "example": "'" + FORMULA}]
