@@ -105,7 +105,9 @@ def main():
                 if options.slow:
                     slow = sum(row["seconds"] for row in rows if row["student"] in SLOW)
                     print(f"{'':<24} the four slow submissions: {slow:6.1f} s of {sum(r['seconds'] for r in rows):6.1f} s "
-                          f"of grading ({slow / sum(r['seconds'] for r in rows):.0%})", flush=True)
+                          f"of grading ({slow / sum(r['seconds'] for r in rows):.0%}): "
+                          + ", ".join(f"{row['student']} {row['seconds']:.0f} s" for row in rows if row["student"] in SLOW),
+                          flush=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT)
 

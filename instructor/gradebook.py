@@ -1,6 +1,6 @@
 """Grade a class: a folder of submissions into one CSV and one results JSON per student.
 
-    .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--time-limit 30] [--jobs N]
+    .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--time-limit 10] [--jobs N]
         [--seed 0] [--max-output-mb 64] [--template DIR | --expected-fingerprint FILE]
 
 SUBMISSIONS_DIR holds one folder per student: either the student's implementation folder (the
@@ -87,6 +87,9 @@ MAX_COPY_FILES = 5000            # ... and its files, folders and links
 MAX_RESULTS_BYTES = 16 * 2**20   # a results file is some kB; beyond this it is not one
 LOG_TAIL = 1500   # characters of a failed run's output kept as its reason
 MALFORMED = "the results file is malformed"
+TIME_LIMIT = 10     # seconds a call of a student's code may run: an honest call takes under 1 s, even on a
+#                    loaded machine (the fork workers have TensorFlow imported already); --grade's own 60 s
+#                    let four slow submissions of a class take 61 % of its grading time (benchmark/gradebook.py --slow)
 GRADER_MEMORY = 4 * 2**30        # bytes of data a grading process may map: the grader needs under 1 GB
 # The grading process leads its own session: it limits the size of every file written, then runs
 # pytest as its child, so the learner's code (run by pytest) has it, not the gradebook, as parent.
@@ -330,8 +333,7 @@ def run_grading(kata, results, log, options):
     limit = options.max_output_mb * 2**20
     arguments = ["-q", "--show-capture=no", f"--kata-seed={options.seed}", f"--results-json={results}",
                  "--grade", "--sandbox=class", "--workers=fork"]     # the box, whatever $KATA_WORKERS says
-    if options.time_limit:
-        arguments.append(f"--time-limit={options.time_limit:g}")
+    arguments.append(f"--time-limit={options.time_limit:g}")
     if options.training_cache:     # outside every box: only the grading processes read and write it
         arguments.append(f"--training-cache={options.training_cache}")
     command = [sys.executable, "-c", BOOTSTRAP, str(limit), *arguments]
@@ -645,8 +647,8 @@ def parse(argv):
     parser.add_argument("--out", type=Path, required=True,
                         help="where grades.csv, results/<student>.json and fingerprint.json go")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per submission (default 300)")
-    parser.add_argument("--time-limit", type=float, default=None,
-                        help="seconds one call of a student's code may run (default: --grade's, 30)")
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT,
+                        help=f"seconds one call of a student's code may run (default {TIME_LIMIT})")
     received = parser.add_mutually_exclusive_group()
     received.add_argument("--template", type=Path, metavar="DIR",
                           help="the template the class received (python -m instructor.template's OUT): a "
@@ -677,7 +679,7 @@ def check(options, error):
         error(f"--max-output-mb must be from 1 to {2**20}, not {options.max_output_mb}")
     if not 0 <= options.seed < 2**32:
         error(f"--seed must be from 0 to {2**32 - 1}, not {options.seed}")
-    if options.time_limit is not None and not (0 < options.time_limit < math.inf):
+    if not (0 < options.time_limit < math.inf):
         error(f"--time-limit must be a number of seconds above 0, not {options.time_limit:g}")
     if options.template and not options.template.is_dir():
         error(f"--template {options.template}: no such folder")

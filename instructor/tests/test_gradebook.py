@@ -37,7 +37,7 @@ def looped(tmp_path_factory):
     """A gradebook run, alone, of a module that loops forever at import, with a small timeout."""
     tmp = tmp_path_factory.mktemp("looped")
     submissions.make_class(tmp / "class", [submissions.loops_at_import])
-    return gradebook(tmp / "class", tmp / "out", "--timeout", "30")
+    return gradebook(tmp / "class", tmp / "out", "--timeout", "30", "--time-limit", "60")   # the run's limit comes first
 
 
 @SLOW
