@@ -586,7 +586,8 @@ def grade_each(folders, out, options, graded, trusted):
 
 
 def write_class_report_if_available(results_list, out):
-    """The class report, from instructor/class_report.py when that module exists (written separately)."""
+    """The class report, from instructor/class_report.py when that module exists (the Gradescope
+    autograder grades a class of one and packs no class report)."""
     try:
         from instructor.class_report import write_class_report
     except ModuleNotFoundError as error:
