@@ -65,6 +65,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
@@ -75,8 +76,9 @@ from instructor.spreadsheet import csv_text
 from kata.feedback import visible
 from kata.registry import ORDER
 from kata.environment import clean_environment
-from kata.results import (GRADED, NOT_REACHED, by_exercise, differences, fingerprint, load_expected,
+from kata.results import (GRADED, NOT_REACHED, differences, fingerprint, load_expected,
                           task_id, write_whole)
+from kata.results_model import Check, Results, Status, by_exercise
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORED = ("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")   # never copied
@@ -367,7 +369,7 @@ def tail(output):
 def died(code, log_tail, partial):
     """Why the grading process ended early: its code or signal, the check it was on, its last words."""
     how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-    waiting = [t["name"] for t in (partial or {}).get("tests", []) if t["message"] == NOT_REACHED]
+    waiting = [t.name for t in (partial.tests if partial else ()) if t.message == NOT_REACHED]
     during = f" during {waiting[0]}" if waiting else ""
     words = [line for line in log_tail.splitlines() if line.strip(".sFEnBf[]% 0123456789")]  # not pytest's dots
     return (f"the grading process {how}{during} (a crash, an exit or a kill in the submission's code)"
@@ -387,40 +389,15 @@ def read_small_file(path, limit):
     return data if len(data) <= limit else None
 
 
-def well_formed(results):
-    """Whether results have every key the gradebook reads, of the right type, and add up: the
-    learner's code runs in the process that writes them, so they are checked, never trusted."""
-    def count(x):
-        return type(x) is int and x >= 0
-
-    def text(x):
-        return x is None or isinstance(x, str)
-
-    statuses = ("pass", "fail", "error")
-    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
-        return False
-    tests = results["tests"]
-    return (all(isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("exercise"), str)
-                and t.get("status") in statuses and text(t.get("message")) and text(t.get("output"))
-                and count(t.get("score")) and count(t.get("max_score")) and t["score"] <= t["max_score"]
-                for t in tests)
-            and results.get("status") in statuses and text(results.get("message"))
-            and count(results.get("score")) and count(results.get("max_score"))
-            and results["score"] == sum(t["score"] for t in tests)
-            and results["max_score"] == sum(t["max_score"] for t in tests)
-            and (results["status"] != "pass" or all(t["status"] == "pass" for t in tests)))
-
-
 def load_results(path):
-    """(results, problem): the results the grading process wrote if well-formed, else None and why."""
+    """(Results, problem): the results the grading process wrote if well-formed, else None and why."""
     if not os.path.lexists(path):
         return None, "grading wrote no results"
     data = read_small_file(path, MAX_RESULTS_BYTES)
-    try:
-        results = json.loads(data) if data is not None else None
-    except (ValueError, RecursionError):
-        results = None
-    return (results, None) if well_formed(results) else (None, MALFORMED)
+    try:       # the learner's code runs in the process that wrote them: checked, never trusted
+        return Results.parse(json.loads(data) if data is not None else None), None
+    except (ValueError, RecursionError):          # Malformed is a ValueError, as is bad JSON
+        return None, MALFORMED
 
 
 def unsafe_to_fingerprint(root):
@@ -487,18 +464,19 @@ def grade(submission, options, graded, trusted):
         results, problem = load_results(tmp / "results.json")
         if problem == MALFORMED:
             reason = MALFORMED + (f". Also: {reason}" if reason else "")
-        results = results or {"version": 3, "score": 0, "max_score": None, "tests": []}
-        if results.get("status") not in ("pass", "fail") and not reason:
-            reason = results.get("message") or problem or "grading wrote no results"
+        if results is None:
+            reason = reason or problem or "grading wrote no results"
+            results = Results.error(reason)
+        elif results.status is Status.ERROR and not reason:
+            reason = results.message or "grading wrote no results"
         edits = tampering(sent, kata, trusted, options.received)
     if edits:
         reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
     if reason:
-        results.update(status="error", message=reason)
+        results = results.with_error(reason)
     elif located.note:
-        results.update(message=located.note)
-    results.update(student=submission.name, seconds=round(time.monotonic() - started, 1))
-    return results
+        results = replace(results, message=located.note)
+    return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1)).to_json()
 
 
 def grade_or_stop(submission, options, graded, trusted):
@@ -513,8 +491,7 @@ def grade_or_stop(submission, options, graded, trusted):
 
 def failed(submission, reason, started):
     seconds = round(time.monotonic() - started, 1) if started else None
-    return {"version": 3, "status": "error", "message": reason, "score": 0, "max_score": None,
-            "tests": [], "student": submission.name, "seconds": seconds}
+    return Results.error(reason, student=submission.name, seconds=seconds).to_json()
 
 
 # --- the class: rows, CSV, the run ----------------------------------------------------------
@@ -527,7 +504,7 @@ def reason_of(results):
 
 
 def row_of(results):
-    points = {name: score for name, (score, _) in by_exercise(results["tests"]).items()}
+    points = {name: score for name, (score, _) in by_exercise(Check.parse(t) for t in results["tests"]).items()}
     return {"student": results["student"], **points, "total": results["score"],
             "max_score": results["max_score"], "status": results["status"], "reason": reason_of(results)}
 

@@ -11,15 +11,16 @@ import json
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from .registry import rank, task_id
+from .registry import task_id
 from .report import exercise_of, points_of
+from .results_model import Check, Results, Status, by_exercise
 
 ROOT = Path(__file__).resolve().parents[1]
-VERSION = 3
 GRADED = ("conftest.py", "tox.ini", "tests", "kata", ".github", ".gitlab-ci.yml", "requirements.txt",
           "requirements.lock")     # what a student must not change: the grader, its settings, its CI
 OUTPUT_LIMIT = 500
@@ -92,35 +93,34 @@ def truncated(output):
 
 def test_entry(outcome):
     """One check in Exercism's shape, with Gradescope's score and max_score; 'not started' is a fail."""
-    status = outcome.status if outcome.status in ("pass", "error") else "fail"
+    status = Status(outcome.status) if outcome.status in ("pass", "error") else Status.FAIL
     feedback = outcome.feedback
-    return {"name": outcome.name, "exercise": outcome.exercise, "task_id": task_id(outcome.exercise),
-            "status": status, "message": outcome.message or None, "output": truncated(outcome.output),
-            "score": outcome.points if status == "pass" else 0, "max_score": outcome.points,
-            "cause": feedback.cause if feedback else None if status == "pass" else "kata.check_failed",
-            "file": feedback.file if feedback else None, "line": feedback.line if feedback else None}
+    return Check(name=outcome.name, exercise=outcome.exercise, task_id=task_id(outcome.exercise),
+                 status=status, message=outcome.message or None, output=truncated(outcome.output),
+                 score=outcome.points if status is Status.PASS else 0, max_score=outcome.points,
+                 cause=feedback.cause if feedback else None if status is Status.PASS else "kata.check_failed",
+                 file=feedback.file if feedback else None, line=feedback.line if feedback else None)
 
 
 def not_reached(item, points):
     """A check the run has not graded (yet): an error worth nothing, so max_score is always the whole."""
-    return {"name": item.nodeid, "exercise": exercise_of(item), "task_id": task_id(exercise_of(item)),
-            "status": "error", "message": NOT_REACHED, "output": None, "score": 0, "max_score": points,
-            "cause": "kata.not_reached", "file": None, "line": None}
+    return Check(name=item.nodeid, exercise=exercise_of(item), task_id=task_id(exercise_of(item)),
+                 status=Status.ERROR, message=NOT_REACHED, score=0, max_score=points, cause="kata.not_reached")
 
 
 def overall(graded, problems, finished):
     """(status, message) of the whole run in Exercism's terms; graded holds the checks that ran."""
     if problems:
-        return "error", "the graded files differ from the instructor's: " + "; ".join(problems)
+        return Status.ERROR, "the graded files differ from the instructor's: " + "; ".join(problems)
     if not finished:
-        return "error", "grading stopped before the end"
+        return Status.ERROR, "grading stopped before the end"
     if not graded:
-        return "error", "no graded check ran"
-    if all(test["status"] == "error" for test in graded):
-        return "error", graded[0]["message"] or "every check errored"
-    if all(test["status"] == "pass" for test in graded):
-        return "pass", None
-    return "fail", None
+        return Status.ERROR, "no graded check ran"
+    if all(test.status is Status.ERROR for test in graded):
+        return Status.ERROR, graded[0].message or "every check errored"
+    if all(test.status is Status.PASS for test in graded):
+        return Status.PASS, None
+    return Status.FAIL, None
 
 
 class ResultsWriter:
@@ -162,7 +162,7 @@ class ResultsWriter:
     def collect(self, finished):
         graded = {}
         for outcome in self.outcomes:     # a check failing in call then in teardown: keep the failure
-            if outcome.name not in graded or graded[outcome.name]["status"] == "pass":
+            if outcome.name not in graded or graded[outcome.name].status is Status.PASS:
                 graded[outcome.name] = test_entry(outcome)
         collected = {item.nodeid for item, _ in self.items}
         tests = ([graded.get(item.nodeid) or not_reached(item, points) for item, points in self.items]
@@ -173,14 +173,12 @@ class ResultsWriter:
             problems += [f"{difference} while being graded" for difference in differences(self.at_start, prints)]
         status, message = overall(list(graded.values()), problems, finished)
         if problems:      # edited graded files: no points, wherever a score is read
-            tests = [dict(test, score=0) for test in tests]
-        return {"version": VERSION, "status": status, "message": message,
-                "score": sum(test["score"] for test in tests),
-                "max_score": sum(test["max_score"] for test in tests),
-                "implementation": self.kata.label,
-                "seed": self.kata.seed, "time_limit": self.kata.time_limit, **versions(), "platform": sys.platform,
-                "workers": self.kata.server.kind, "sandbox": self.sandbox, "fingerprint": prints,
-                "tests": tests}
+            tests = [replace(test, score=0) for test in tests]
+        return Results(status, message, sum(test.score for test in tests), sum(test.max_score for test in tests),
+                       tuple(tests), {"implementation": self.kata.label, "seed": self.kata.seed,
+                                      "time_limit": self.kata.time_limit, **versions(), "platform": sys.platform,
+                                      "workers": self.kata.server.kind, "sandbox": self.sandbox,
+                                      "fingerprint": prints}).to_json()
 
     def write(self, results, indent=2):
         if self.path:
@@ -203,18 +201,9 @@ def versions():
     return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__}
 
 
-def by_exercise(tests):
-    """{exercise: (score, max_score)} in the README's order."""
-    table = {}
-    for test in tests:
-        score, most = table.get(test["exercise"], (0, 0))
-        table[test["exercise"]] = (score + test["score"], most + test["max_score"])
-    return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))
-
-
 def score_lines(terminal, results):
     terminal.write_sep("-", f"score: {results['implementation']} (seed {results['seed']})")
-    for exercise, (score, most) in by_exercise(results["tests"]).items():
+    for exercise, (score, most) in by_exercise(Results.parse(results).tests).items():
         terminal.write_line(f"{exercise:<16}{score:>4} / {most:<4}points")
     if results["status"] == "error":
         terminal.write_line(f"ERROR: {results['message']}")

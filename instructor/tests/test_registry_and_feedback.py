@@ -13,9 +13,9 @@ from kata.feedback import Failed, Feedback, fail
 
 from .runs import ROOT
 
-PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.report", "kata.hints",
-        "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes", "kata.spawnpool",
-        "kata.forkserver", "kata.environment")
+PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.results_model", "kata.report",
+        "kata.hints", "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes",
+        "kata.spawnpool", "kata.forkserver", "kata.environment")
 
 
 def test_the_pure_modules_import_without_tensorflow():
