@@ -4,7 +4,9 @@
     python -m instructor.template OUT --classroom  GitHub Classroom instead (.github/workflows/classroom.yml)
 
 OUT must be new or an empty folder. Only the paths in TEMPLATE are copied: never solutions/, instructor/,
-benchmark/ or .ci/. Hand out OUT (push it as the assignment's template repository), never this repository.
+benchmark/, .ci/ or docs/. Its README.md is this repository's up to the line README_END, the learners'
+part: one README, no copy to drift. Hand out OUT (push it as the assignment's template repository), never
+this repository.
 Beside OUT it writes OUT.fingerprint.json, the fingerprint of its graded files: the gradebook's
 --expected-fingerprint, and the text of $KATA_EXPECTED_FINGERPRINT for grading in CI.
 """
@@ -31,12 +33,14 @@ TEMPLATE = (
     ("requirements.txt", "requirements.txt", None),          # ranges, for the learner's own machine
     ("requirements.lock", "requirements.lock", None),        # exact pins, for grading in CI
     (".gitignore", ".gitignore", None),
-    ("instructor/template_README.md", "README.md", None),    # the learners' README
+    ("README.md", "README.md", None),                        # the learners' README: up to README_END
     (".github/workflows/grade.yml", ".github/workflows/grade.yml", "plain"),
     (".github/workflows/classroom.yml", ".github/workflows/classroom.yml", "classroom"),
     ("ci/gitlab-ci.yml", ".gitlab-ci.yml", None),            # the same grading on GitLab
 )
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+README_END = ("<!-- the template's README ends here: what follows is for this repository's instructors and "
+              "contributors -->")
 INSTRUCTORS_ONLY = ("[testenv:solutions]", "[testenv:selfcheck]")    # tox environments a class has no use for
 
 
@@ -48,6 +52,12 @@ def learners_tox(text):
             keep = line.strip() not in INSTRUCTORS_ONLY
         kept.append(line) if keep else None
     return "".join(kept)
+
+
+def learners_readme(text):
+    """README.md up to (not including) the line README_END, less the blank lines before it. A README
+    without that line (the template's own, as the Gradescope autograder holds it) is the learners' already."""
+    return text.split("\n" + README_END + "\n")[0].rstrip("\n") + "\n"
 
 
 def entries(classroom=False):
@@ -65,6 +75,8 @@ def write(out, classroom=False, root=ROOT):
             shutil.copytree(source, target, ignore=SKIP)
         elif target.name == "tox.ini":
             target.write_text(learners_tox(source.read_text()))
+        elif target.name == "README.md":
+            target.write_text(learners_readme(source.read_text()))
         else:
             shutil.copy2(source, target)
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())

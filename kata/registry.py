@@ -1,5 +1,5 @@
 """The exercises, in the README's order, as data: everything the checks, the worker, the progress
-table, the results' task_id and the README's tables follow from.
+table, the results' task_id and the docs' tables follow from.
 
 Pure Python and numpy: importable without TensorFlow. Adding an exercise is one entry in EXERCISES,
 a stub in exercises/, a hints file and tests/test_<name>.py (the kata's own repository, which the

@@ -178,7 +178,7 @@ def test_by_default_a_repository_may_match_either_template_this_checkout_writes(
 
 
 def test_a_python_without_tensorflow_is_one_line_and_exit_4_before_anyone_is_graded(tmp_path):
-    """The README's command run with a Python that lacks the kata's packages (here: no site-packages)."""
+    """The instructor's guide's command run with a Python that lacks the kata's packages (here: no site-packages)."""
     submissions.make_class(tmp_path / "class", [submissions.solved])
     run = subprocess.run([sys.executable, "-S", "-m", "instructor.gradebook", str(tmp_path / "class"), "--out",
                           str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120)

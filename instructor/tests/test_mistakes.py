@@ -231,14 +231,14 @@ def test_a_broken_file_leaves_the_other_exercises_graded(runs, exercise):
     assert graded.ran(exercise) and not graded.failures(exercise), graded.failures(exercise)
 
 
-def test_the_readme_counts_what_the_catalogue_holds():
-    """The README's figures for the catalogue are the files' own: a mistake or variant added without
-    its sentence, or a sentence left behind, fails here."""
-    readme = " ".join((ROOT / "README.md").read_text().split())
+def test_the_docs_count_what_the_catalogue_holds():
+    """The figures for the catalogue in docs/contributing.md are the files' own: a mistake or variant
+    added without its sentence, or a sentence left behind, fails here."""
+    docs = " ".join((ROOT / "docs/contributing.md").read_text().split())
     sourced = sum("source" in entry for entry in CATALOGUE.values())
     for sentence in (f"holds {len(CATALOGUE)} realistic learner mistakes",
                      f"{sourced} of them taken from public code",
                      f"{len(FIXES)} of them have a mechanical `fix`",
                      f"holds {len(VARIANT_FOLDERS)} correct solutions in other styles ({len(VARIANT_RUNS)} modules)",
                      f"({graded_runs()} graded runs"):
-        assert sentence in readme, f"README.md does not say {sentence!r}"
+        assert sentence in docs, f"docs/contributing.md does not say {sentence!r}"

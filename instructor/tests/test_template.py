@@ -18,7 +18,9 @@ from instructor.tests.runs import ROOT
 TOP_LEVEL = {".github/workflows/grade.yml", ".gitignore", ".gitlab-ci.yml", "README.md", "conftest.py",
              "requirements.lock", "requirements.txt", "run.py", "tox.ini"}
 TREES = ("exercises", "tests", "kata")
-FORBIDDEN = {"solutions", "instructor", "benchmark", ".ci", "variants", "mistakes"}
+FORBIDDEN = {"solutions", "instructor", "benchmark", ".ci", "variants", "mistakes", "docs"}
+# What the learners' README may not name: the instructor-only files and folders, and the docs beside it.
+NOT_FOR_LEARNERS = ("solutions", "instructor/", "-m instructor", "selfcheck", "benchmark", ".ci/", "docs/", "template_README")
 
 
 def files_under(root, folder):
@@ -46,7 +48,10 @@ def written(out):
 def test_the_template_holds_the_allowlisted_files_and_nothing_else(out):
     expected = TOP_LEVEL.union(*(files_under(ROOT, tree) for tree in TREES))
     assert written(out) == expected
-    assert (out / "README.md").read_text() == (ROOT / "instructor/template_README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert readme.count(template.README_END) == 1 and f"\n{template.README_END}\n" in readme
+    assert (out / "README.md").read_text() == template.learners_readme(readme)
+    assert readme.startswith((out / "README.md").read_text())
     assert (out / ".gitlab-ci.yml").read_text() == (ROOT / "ci/gitlab-ci.yml").read_text()
 
 
@@ -109,10 +114,21 @@ def test_an_empty_folder_is_accepted(tmp_path):
     assert run_template(tmp_path).returncode == 0 and (tmp_path / "exercises").is_dir()
 
 
+def code_blocks(readme):
+    """(info string, text) of each fenced code block of the README."""
+    return re.findall(r"^```(\w*)\n(.*?)^```", readme, flags=re.S | re.M)
+
+
 def readme_commands(readme):
-    """The commands of the README's code blocks, their comments left out."""
-    blocks = re.findall(r"^```\n(.*?)^```", readme, flags=re.S | re.M)
-    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines() if line.split("#")[0].strip()]
+    """The commands of the README's code blocks, their comments left out. A block with no info string
+    holds commands, every line; a block marked `text` (what a run prints, a diagram) holds none."""
+    blocks = code_blocks(readme)
+    assert {kind for kind, _ in blocks} <= {"", "text"}, "a README code block is either commands or ```text"
+    shown = [line for kind, block in blocks if kind == "text" for line in block.splitlines()]
+    assert not [line for line in shown if re.match(r"\s*(\$ |python|py |pip |tox|\.venv|cd )", line)], \
+        "a command in a ```text block would not be run here: put it in a block of commands"
+    return [line.split("#")[0].strip() for kind, block in blocks if not kind for line in block.splitlines()
+            if line.split("#")[0].strip()]
 
 
 # What each command of the learners' README must print in the untouched template, besides no traceback.
@@ -160,6 +176,19 @@ def test_the_template_keeps_no_instructor_environment_and_names_no_instructor_fi
     named = [(path, word) for path in written(out) if path.endswith((".py", ".md", ".ini", ".yml"))
              for word in ("solutions", "instructor/", "selfcheck") if word in (out / path).read_text()]
     assert not named, named
+    readme = (out / "README.md").read_text()
+    assert not [word for word in NOT_FOR_LEARNERS if word in readme], "the learners' README names an instructor's file"
+    links = re.findall(r"\]\(([^)#\s]+)", readme)
+    assert not [link for link in links if "://" not in link and not (out / link).exists()], links
+
+
+def test_the_readme_keeps_the_ci_test_command_after_the_learners_part():
+    """.ci/run ends with "the README's test command": it is in a block of commands after README_END."""
+    readme = (ROOT / "README.md").read_text()
+    learners, _, rest = readme.partition(template.README_END)
+    command = (ROOT / ".ci/run").read_text().strip().splitlines()[-1].strip()
+    assert command == "python3 run.py --impl=solutions"
+    assert command in readme_commands(rest) and command not in readme_commands(learners)
 
 
 def test_the_template_writes_its_fingerprint_beside_it(out):
