@@ -206,12 +206,28 @@ def folded_lines(outcomes, terminal):
     return lines
 
 
-def next_step(name, statuses, label):
-    if "broken file" in statuses:
+def missing(outcome):
+    return bool(outcome.feedback) and outcome.feedback.cause.endswith(".missing_file")
+
+
+def next_step(name, outcomes, label):
+    statuses = {o.status for o in outcomes}
+    broken = [o for o in outcomes if o.status == "broken file"]
+    if broken and all(missing(o) for o in broken):
+        return f"create {label}{name}.py with the functions the exercise asks for (see broken files above)."
+    if broken:
         return f"fix {label}{name}.py so that it imports (see broken files above)."
     if statuses <= {"not started"}:
         return f"open {label}{name}.py and read its docstring."
     return "read its first failure above, change one thing, run again."
+
+
+def hint_failures(outcomes):
+    """The failures the hints are chosen by: none for a file that does not import (missing, or
+    broken), whose functions all fail alike, so that no hint about one of them is passed over."""
+    if any(o.status == "broken file" for o in outcomes):
+        return []
+    return [o.message for o in outcomes if o.status != "pass"]
 
 
 def remembered_progress(path, table, outcomes):
@@ -276,8 +292,8 @@ def summarise(terminal, config, kata, outcomes, printed_calls=None):
         return
     name = unfinished[0]
     mine = [o for o in outcomes if o.exercise == name]
-    terminal.write_line(f"Next: {name} - " + next_step(name, {o.status for o in mine}, kata.label))
-    failures = [o.message for o in mine if o.status != "pass"]
+    terminal.write_line(f"Next: {name} - " + next_step(name, mine, kata.label))
+    failures = hint_failures(mine)
     asked = config.getoption("--hints")
     shown, announced = seen(kata.label, name)
     steps, line, now_shown, now_announced = plan(name, failures, shown, announced, asked)

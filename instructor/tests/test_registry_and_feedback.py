@@ -140,6 +140,32 @@ def test_a_code_hint_is_never_shown_before_a_run_has_said_it_gives_the_code():
     assert said[1][0] == [3]
 
 
+def broken_file(exercise, functions, kind, said):
+    """The outcomes of a module that does not import, one per function, as the plugin records them."""
+    from kata.feedback import Feedback
+    from kata.report import Outcome
+    return [Outcome(f"tests/test_{exercise}.py::test_{function}", exercise, "broken file", said, "", 1,
+                    Feedback(f"{exercise}.{function}.{kind}", said)) for function in functions]
+
+
+def test_a_file_that_does_not_import_says_what_to_do_and_its_hints_are_not_passed_over():
+    """Before: "fix exercises/one_to_one.py so that it imports" of a file that does not exist, and
+    "hints 1, 2, 3 and 4 of 4 are about make_dataset(), build_model(), whose checks pass"."""
+    from kata.hints import plan
+    from kata.report import hint_failures, next_step
+    functions = ("make_dataset", "build_model")
+    missing = broken_file("one_to_one", functions, "missing_file",
+                          "missing file: exercises/one_to_one.py - create it with the functions the exercise asks for")
+    syntax = broken_file("one_to_one", functions, "syntax", "exercises/one_to_one.py line 3: SyntaxError: invalid syntax")
+    assert next_step("one_to_one", missing, "exercises/") == (
+        "create exercises/one_to_one.py with the functions the exercise asks for (see broken files above).")
+    assert next_step("one_to_one", syntax, "exercises/") == (
+        "fix exercises/one_to_one.py so that it imports (see broken files above).")
+    for outcomes in (missing, syntax):
+        steps, line, _, _ = plan("one_to_one", hint_failures(outcomes), set(), None)
+        assert [step.number for step in steps] == [1] and "whose checks pass" not in line, line
+
+
 def test_no_more_hints_names_the_hints_skipped_and_never_claims_they_were_shown():
     said = climb("many_to_many", NO_SEQUENCES, [None, "more", "more"])
     assert [numbers for numbers, _ in said] == [[2], [4], []]
