@@ -12,7 +12,11 @@ import base64
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))    # run as a script: the kata package beside it
+from kata.results_model import Malformed, Results, Status  # noqa: E402
 
 DEFAULT = "results/results.json"
 MAX_ERRORS = 10            # GitHub shows at most 10 error annotations per step
@@ -32,35 +36,36 @@ def load(path):
         raise Incomplete(f"no results at {path}: grading did not run to the end (see the grading step's log)")
     except (OSError, ValueError) as error:
         raise Incomplete(f"unreadable results at {path}: {error}")
-    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
-        raise Incomplete(f"{path} is not a results file (no 'tests' list)")
-    return results
+    try:
+        return Results.parse(results)
+    except Malformed as error:
+        raise Incomplete(f"{path} is not a results file that adds up ({error})")
 
 
 def exercises(results):
     """[(exercise, passed checks, checks, score, max_score)] in the order the checks ran."""
     rows = {}
-    for test in results["tests"]:
-        row = rows.setdefault(test.get("exercise") or "other", [0, 0, 0, 0])
-        row[0] += test.get("status") == "pass"
+    for test in results.tests:
+        row = rows.setdefault(test.exercise, [0, 0, 0, 0])
+        row[0] += test.status is Status.PASS
         row[1] += 1
-        row[2] += test.get("score") or 0
-        row[3] += test.get("max_score") or 0
+        row[2] += test.score
+        row[3] += test.max_score
     return [(name, *row) for name, row in rows.items()]
 
 
 def summary(results):
     """The score table, in Markdown."""
-    lines = [f"## Score {results.get('score', 0)} / {results.get('max_score', 0)}", ""]
-    if results.get("status") == "error":
-        lines += [f"**Grading did not complete:** {results.get('message') or 'status error'}", ""]
+    lines = [f"## Score {results.score} / {results.max_score}", ""]
+    if results.status is Status.ERROR:
+        lines += [f"**Grading did not complete:** {results.message or 'status error'}", ""]
     lines += ["| exercise | checks passed | points |", "|---|---:|---:|"]
     lines += [f"| {name} | {passed} / {count} | {score} / {most} |"
               for name, passed, count, score, most in exercises(results)]
     failing = failures(results)
     if failing:
         lines += ["", f"{len(failing)} distinct problems; the first:", ""]
-        lines += ["```", (failing[0][0].get("message") or "").strip()[:MESSAGE_LIMIT], "```"]
+        lines += ["```", (failing[0][0].message or "").strip()[:MESSAGE_LIMIT], "```"]
     lines += ["", "Every check's message is in the `results` artifact (results.json, junit.xml)."]
     return "\n".join(lines) + "\n"
 
@@ -71,19 +76,19 @@ def failures(results):
     Checks that fail for one reason (its `cause`, else its message's first line) are one entry, so an
     exercise not started is one line, not 34. Exercises under way (some check passed) come before
     untouched ones, then in the kata's order; within an exercise the checks worth more points first."""
-    tests = results["tests"]
-    passed = {t.get("exercise") for t in tests if t.get("status") == "pass"}
+    tests = results.tests
+    passed = {t.exercise for t in tests if t.status is Status.PASS}
     groups = {}
     for index, test in enumerate(tests):
-        if test.get("status") == "pass":
+        if test.status is Status.PASS:
             continue
-        key = test.get("cause") or (test.get("message") or test.get("name", "")).strip().split("\n")[0]
+        key = test.cause or (test.message or test.name).strip().split("\n")[0]
         if key in groups:
             groups[key][1] += 1
         else:
             groups[key] = [test, 1, index]
-    order = sorted(groups.values(), key=lambda g: (g[0].get("exercise") not in passed, g[0].get("task_id") or 99,
-                                                   -(g[0].get("max_score") or 0), g[2]))
+    order = sorted(groups.values(), key=lambda g: (g[0].exercise not in passed, g[0].task_id or 99,
+                                                   -g[0].max_score, g[2]))
     return [(test, count) for test, count, _ in order]
 
 
@@ -94,13 +99,12 @@ def escape(text, property=False):
 
 def annotation(results, test, count):
     """`::error file=...,line=...,title=...::message` for one failing check."""
-    folder = (results.get("implementation") or "exercises").rstrip("/")
-    file = test.get("file") or (f"{folder}/{test['exercise']}.py" if test.get("exercise") else None)
-    check = test.get("name", "").split("::")[-1]
-    title = f"{test.get('exercise') or 'kata'}: {check}" + (f" (and {count - 1} more {'check' if count == 2 else 'checks'})" if count > 1 else "")
-    where = ([f"file={escape(file, True)}"] if file else []) + (
-        [f"line={int(test['line'])}"] if file and isinstance(test.get("line"), int) else [])
-    message = (test.get("message") or f"{check}: {test.get('status')}").strip()[:MESSAGE_LIMIT]
+    folder = (results.about.get("implementation") or "exercises").rstrip("/")
+    file = test.file or f"{folder}/{test.exercise}.py"
+    check = test.name.split("::")[-1]
+    title = f"{test.exercise}: {check}" + (f" (and {count - 1} more {'check' if count == 2 else 'checks'})" if count > 1 else "")
+    where = [f"file={escape(file, True)}"] + ([f"line={int(test.line)}"] if isinstance(test.line, int) else [])
+    message = (test.message or f"{check}: {test.status.value}").strip()[:MESSAGE_LIMIT]
     return f"::error {','.join(where + ['title=' + escape(title, True)])}::{escape(message)}"
 
 
@@ -113,16 +117,16 @@ def github(path):
         print(f"::error title=Grading did not complete::{escape(error)}")
         return 1
     write_summary(summary(results))
-    incomplete = results.get("status") == "error"
+    incomplete = results.status is Status.ERROR
     if incomplete:
-        print(f"::error title=Grading did not complete::{escape(results.get('message') or 'status error')}")
+        print(f"::error title=Grading did not complete::{escape(results.message or 'status error')}")
     failing = failures(results)
     room = MAX_ERRORS - incomplete
     for test, count in failing[:room]:
         print(annotation(results, test, count))
     if len(failing) > room:
         print(f"::notice title=More problems::{len(failing) - room} more: see the job summary and the results artifact")
-    print(f"Score {results.get('score', 0)}/{results.get('max_score', 0)}")
+    print(f"Score {results.score}/{results.max_score}")
     return 1 if incomplete else 0
 
 
@@ -142,11 +146,10 @@ def classroom(path):
     try:
         results = load(path)
     except Incomplete as error:
-        results = {"version": 3, "status": "error", "message": str(error), "score": 0, "max_score": 0, "tests": []}
-    tests = [{"name": t.get("name"), "status": t.get("status"), "score": t.get("score") or 0,
-              "max_score": t.get("max_score") or 0, "line_no": 0,
-              "message": (t.get("message") or "")[:CLASSROOM_MESSAGE] or None} for t in results["tests"]]
-    copy = dict(results, tests=tests)
+        results = replace(Results.error(str(error)), max_score=0)     # the reporter adds max_score up
+    tests = [{"name": t.name, "status": t.status.value, "score": t.score, "max_score": t.max_score, "line_no": 0,
+              "message": (t.message or "")[:CLASSROOM_MESSAGE] or None} for t in results.tests]
+    copy = dict(results.to_json(), tests=tests)
     encoded = base64.b64encode(json.dumps(copy).encode()).decode()
     if len(encoded) > CLASSROOM_LIMIT:
         copy["tests"] = [dict(t, message=None) for t in tests]
@@ -170,7 +173,7 @@ def main(argv):
         print(f"Grading did not complete: {error}", file=sys.stderr)
         return 1
     print(summary(results), end="")
-    return 1 if results.get("status") == "error" else 0
+    return 1 if results.status is Status.ERROR else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import pytest
 
 from instructor.tests.runs import ROOT
 from kata import ci_report
+from kata.results_model import Check, Results
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 
@@ -33,9 +34,15 @@ RESULTS = {
 RESULTS.update(score=1, max_score=sum(t["max_score"] for t in RESULTS["tests"]))
 
 
-def write(tmp_path, results):
+def whole(results):
+    """The results with the totals of their checks, as the writer makes them."""
+    return dict(results, score=sum(t["score"] for t in results["tests"]),
+                max_score=sum(t["max_score"] for t in results["tests"]))
+
+
+def write(tmp_path, results, add_up=True):
     path = tmp_path / "results.json"
-    path.write_text(json.dumps(results))
+    path.write_text(json.dumps(whole(results) if add_up else results))
     return path
 
 
@@ -92,14 +99,15 @@ def test_summary_prints_the_table_and_exits_by_the_status(tmp_path, capsys):
 
 
 def test_annotation_escapes_properties_and_messages():
-    test = check("test_a", "one_to_one", message="100% wrong\r\nsecond: line", file="exercises/a,b.py", line=3)
-    assert ci_report.annotation(RESULTS, test, 1) == (
+    test = Check.parse(check("test_a", "one_to_one", message="100% wrong\r\nsecond: line", file="exercises/a,b.py",
+                             line=3))
+    assert ci_report.annotation(Results.parse(RESULTS), test, 1) == (
         "::error file=exercises/a%2Cb.py,line=3,title=one_to_one%3A test_a::100%25 wrong%0D%0Asecond: line")
 
 
 def test_a_check_without_file_or_line_is_annotated_on_its_exercise_file():
-    test = check("test_a", "one_to_one", message="m", file=None, line=None)
-    assert ci_report.annotation(dict(RESULTS, implementation="student/"), test, 1).startswith(
+    test = Check.parse(check("test_a", "one_to_one", message="m", file=None, line=None))
+    assert ci_report.annotation(Results.parse(dict(RESULTS, implementation="student/")), test, 1).startswith(
         "::error file=student/one_to_one.py,title=")
 
 
@@ -120,6 +128,15 @@ def test_the_classroom_copy_drops_messages_rather_than_pass_the_environment_limi
     encoded = ci_report.classroom(write(tmp_path, dict(RESULTS, tests=many)))
     assert len(encoded) <= ci_report.CLASSROOM_LIMIT
     assert all(t["message"] is None for t in decoded(encoded)["tests"])
+
+
+def test_results_that_do_not_add_up_fail_the_job(tmp_path, monkeypatch, capsys):
+    """A results file whose score is not its checks' sum (a forged score) is not a grade; its honest twin is."""
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    assert ci_report.main(["github", str(write(tmp_path, RESULTS))]) == 0
+    forged = dict(whole(RESULTS), score=15)
+    assert ci_report.main(["github", str(write(tmp_path, forged, add_up=False))]) == 1
+    assert "is not a results file that adds up (score 15/15 is not the checks' sum)" in capsys.readouterr().out
 
 
 def test_missing_results_give_the_classroom_an_error_worth_nothing(tmp_path):
