@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 from instructor.spreadsheet import csv_text
 from kata.results import write_whole
+from kata.results_model import Results, Status
 
 SHOWN_CAUSES = 15     # causes charted and listed on the page; class_causes.csv has them all
 EXAMPLE_CHARS = 1200  # of an example message on the page
@@ -79,7 +80,7 @@ class StudentRow(NamedTuple):
 # ---- the figures, as data ---------------------------------------------------------------------
 
 def student_of(results):
-    return str(results.get("student") or "?")
+    return str(results.about.get("student") or "?")
 
 
 def in_order(results):
@@ -90,23 +91,23 @@ def in_order(results):
 def exercises_of(results):
     """Every exercise in the results, in the README's order (their task_id); unknown ones last."""
     ranks = {}
-    for test in (test for one in results for test in one.get("tests", [])):
-        ranks.setdefault(test["exercise"], test.get("task_id") or 99)
+    for test in (test for one in results for test in one.tests):
+        ranks.setdefault(test.exercise, test.task_id or 99)
     return sorted(ranks, key=lambda exercise: (ranks[exercise], exercise))
 
 
 def cause_of(test):
     """The stable id of a failing check's feedback; in older files, the first line of its message."""
-    message = (test.get("message") or "").strip()
-    return test.get("cause") or (message.splitlines()[0] if message else f"{test['status']} (no message)")
+    message = (test.message or "").strip()
+    return test.cause or (message.splitlines()[0] if message else f"{test.status.value} (no message)")
 
 
 def kind_of(test):
     """PASSED, MISUNDERSTOOD, NOT_STARTED, MISSING (causes '<exercise>.<function>.not_started' and
     '.missing_file') or NOT_GRADED (status error: the run never reached the check, or a fault outside it)."""
-    if test["status"] == "pass":
+    if test.status is Status.PASS:
         return PASSED
-    if test["status"] == "error":
+    if test.status is Status.ERROR:
         return NOT_GRADED
     cause = cause_of(test)
     return next((kind for kind in (NOT_STARTED, MISSING) if cause.endswith("." + kind)), MISUNDERSTOOD)
@@ -125,7 +126,7 @@ def exercise_states(results):
     """{exercise: {student: state}} for every student of the class in every exercise."""
     states = {}
     for exercise in exercises_of(results):
-        states[exercise] = {student_of(one): state_of([t for t in one.get("tests", []) if t["exercise"] == exercise])
+        states[exercise] = {student_of(one): state_of([t for t in one.tests if t.exercise == exercise])
                             for one in results}
     return states
 
@@ -144,9 +145,9 @@ def score_distribution(results):
     most = dict.fromkeys(exercises, 0)
     for one in results:
         earned, possible = Counter(), Counter()
-        for test in one.get("tests", []):
-            earned[test["exercise"]] += test["score"]
-            possible[test["exercise"]] += test["max_score"]
+        for test in one.tests:
+            earned[test.exercise] += test.score
+            possible[test.exercise] += test.max_score
         for exercise in exercises:
             scores[exercise][earned[exercise]] += 1
             most[exercise] = max(most[exercise], possible[exercise])
@@ -159,9 +160,9 @@ def check_shares(results):
     """[Check]: grouped by exercise, each check in the order it ran; passed counts the students who
     passed it, attempted those who attempted its exercise (a check they lack counts as not passed)."""
     passed, exercise_of = Counter(), {}
-    for test in (test for one in results for test in one.get("tests", [])):
-        exercise_of.setdefault(test["name"], test["exercise"])
-        passed[test["name"]] += test["status"] == "pass"
+    for test in (test for one in results for test in one.tests):
+        exercise_of.setdefault(test.name, test.exercise)
+        passed[test.name] += test.status is Status.PASS
     counts = attempts(results)
     rank = {exercise: place for place, exercise in enumerate(exercises_of(results))}
     checks = sorted(exercise_of, key=lambda name: rank[exercise_of[name]])   # stable: run order within
@@ -173,11 +174,11 @@ def failure_causes(results):
     with at least one failing check of that cause (not started, missing and not graded apart)."""
     students, example = defaultdict(set), {}
     for one in in_order(results):
-        for test in one.get("tests", []):
-            if test["status"] != "pass":
-                key = (cause_of(test), test["exercise"], kind_of(test))
+        for test in one.tests:
+            if test.status is not Status.PASS:
+                key = (cause_of(test), test.exercise, kind_of(test))
                 students[key].add(student_of(one))
-                example.setdefault(key, test.get("message") or "")
+                example.setdefault(key, test.message or "")
     counts = attempts(results)
     rank = {exercise: place for place, exercise in enumerate(exercises_of(results))}
     order = {kind: place for place, kind in enumerate((MISUNDERSTOOD, NOT_STARTED, MISSING, NOT_GRADED))}
@@ -188,8 +189,8 @@ def failure_causes(results):
 
 def reason_of(results):
     """The run's message, else the first failing check's first line (as in grades.csv)."""
-    failures = [t["message"] for t in results.get("tests", []) if t["status"] != "pass" and t.get("message")]
-    text = results.get("message") or (failures[0].splitlines()[0] if failures else "")
+    failures = [t.message for t in results.tests if t.status is not Status.PASS and t.message]
+    text = results.message or (failures[0].splitlines()[0] if failures else "")
     return " ".join(str(text).split())[:REASON_CHARS]
 
 
@@ -199,10 +200,10 @@ def student_rows(results):
     rows, most = [], class_summary(results)["max_score"]
     for one in in_order(results):
         scores = dict.fromkeys(exercises_of(results), 0)
-        for test in one.get("tests", []):
-            scores[test["exercise"]] += test["score"]
-        rows.append(StudentRow(student_of(one), scores, one.get("score") or 0, one.get("max_score") or most,
-                               str(one.get("status")), one.get("seconds"), reason_of(one)))
+        for test in one.tests:
+            scores[test.exercise] += test.score
+        rows.append(StudentRow(student_of(one), scores, one.score, one.max_score or most,
+                               one.status.value, one.about.get("seconds"), reason_of(one)))
     return rows
 
 
@@ -220,18 +221,18 @@ def slowest(rows, count=SLOWEST):
 def timeouts(results):
     """[(student, what)]: runs stopped at the gradebook's time limit (status error, 'timed out ...'),
     then checks whose call or import did not return within the kata's (cause '....timed_out')."""
-    runs = [(student_of(one), one["message"]) for one in in_order(results)
-            if one.get("status") == "error" and str(one.get("message") or "").startswith("timed out")]
+    runs = [(student_of(one), one.message) for one in in_order(results)
+            if one.status is Status.ERROR and (one.message or "").startswith("timed out")]
     calls = [(student_of(one), f"{cause} ({exercise})") for one in in_order(results)
-             for cause, exercise in sorted({(cause_of(t), t["exercise"]) for t in one.get("tests", [])
-                                            if t["status"] != "pass" and cause_of(t).endswith("timed_out")})]
+             for cause, exercise in sorted({(cause_of(t), t.exercise) for t in one.tests
+                                            if t.status is not Status.PASS and cause_of(t).endswith("timed_out")})]
     return runs + calls
 
 
 def errored_students(results):
     """[(student, why)] for every student whose results have status error."""
-    return [(student_of(one), one.get("message") or "no reason given")
-            for one in in_order(results) if one.get("status") == "error"]
+    return [(student_of(one), one.message or "no reason given")
+            for one in in_order(results) if one.status is Status.ERROR]
 
 
 def run_facts(results):
@@ -239,18 +240,19 @@ def run_facts(results):
     fingerprint the results record (absent from a row the gradebook wrote without a run)."""
     keys = {"seed": "seed", "TensorFlow": "tensorflow", "Keras": "keras", "Python": "python",
             "time limit per call (s)": "time_limit", "workers": "workers", "sandbox": "sandbox"}
-    facts = {label: Counter(str(one[key]) for one in results if one.get(key) is not None) for label, key in keys.items()}
-    prints = (one.get("fingerprint") for one in results)
+    facts = {label: Counter(str(one.about[key]) for one in results if one.about.get(key) is not None)
+             for label, key in keys.items()}
+    prints = (one.about.get("fingerprint") for one in results)
     facts["fingerprint (SHA-256)"] = Counter(str(p.get("sha256") if isinstance(p, dict) else p) for p in prints if p)
     return {label: values for label, values in facts.items() if values}
 
 
 def class_summary(results):
     """{'students', 'pass', 'fail', 'error', 'mean', 'max_score'} of the class as a whole."""
-    statuses = Counter(one.get("status") for one in results)
-    mean = sum(one.get("score") or 0 for one in results) / len(results) if results else 0
-    return {"students": len(results), **{status: statuses[status] for status in ("pass", "fail", "error")},
-            "mean": mean, "max_score": max((one.get("max_score") or 0 for one in results), default=0)}
+    statuses = Counter(one.status for one in results)
+    mean = sum(one.score for one in results) / len(results) if results else 0
+    return {"students": len(results), **{status.value: statuses[status] for status in Status},
+            "mean": mean, "max_score": max((one.max_score or 0 for one in results), default=0)}
 
 
 # ---- CSV --------------------------------------------------------------------------------------
@@ -521,7 +523,7 @@ def run_section(facts):
 
 def report_html(results):
     """The whole page: a summary line, then what the class misunderstood, then the rest."""
-    results = in_order(results)
+    results = in_order(records(results))
     summary, counts = class_summary(results), attempts(results)
     rows, exercises = student_rows(results), exercises_of(results)
     headline = (f"{summary['students']} students: {summary['pass']} pass, {summary['fail']} fail, "
@@ -538,10 +540,15 @@ def report_html(results):
 
 # ---- files --------------------------------------------------------------------------------------
 
+def records(results):
+    """The gradebook's results, as dicts or already as records, as records (Results.parse)."""
+    return [one if isinstance(one, Results) else Results.parse(one, gradebook=True) for one in results]
+
+
 def write_class_report(results, out):
     """Write class_report.html and the four CSV files into out (beside grades.csv) from a list of
-    results dicts; the paths written."""
-    out, results = Path(out), in_order(results)
+    the gradebook's results (dicts, as in results/<student>.json); the paths written."""
+    out, results = Path(out), in_order(records(results))
     files = {"class_report.html": report_html(results),
              "class_scores.csv": scores_csv(score_distribution(results)),
              "class_checks.csv": checks_csv(check_shares(results)),
@@ -558,10 +565,9 @@ def read_results(out):
     for path in sorted(Path(out, "results").glob("*.json")):
         try:
             one = json.loads(path.read_text())
-        except (OSError, ValueError) as error:
+            results.append(Results.parse({"student": path.stem, **one}, gradebook=True))
+        except (OSError, ValueError, TypeError) as error:      # Malformed is a ValueError
             print(f"skipped {path}: {error}", file=sys.stderr)
-            continue
-        results.append({"student": path.stem, **one})
     return results
 
 

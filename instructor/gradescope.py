@@ -30,6 +30,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata.results_model import Results, Status
+
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = "submission"              # the one folder of the class of one
 DEADLINE = 540                      # seconds: KATA_DEADLINE's default, inside Gradescope's default 10 min
@@ -56,7 +58,7 @@ def exercise_boxes(tests):
     """{exercise: [checks]} in the order the checks ran (the README's order of the exercises)."""
     boxes = {}
     for test in tests:
-        boxes.setdefault(test["exercise"], []).append(test)
+        boxes.setdefault(test.exercise, []).append(test)
     return boxes
 
 
@@ -66,40 +68,40 @@ def once(texts):
 
 
 def check_name(test):
-    return test["name"].split("::")[-1].removeprefix("test_").replace("_", " ")
+    return test.name.split("::")[-1].removeprefix("test_").replace("_", " ")
 
 
 def exercise_test(exercise, checks):
     """One Gradescope test for one exercise: its points, passed only if every check passed; the
     output lists each message of the checks that did not pass once (with the check's name, or how many
     checks got it), then what the learner's code printed, once."""
-    failed = [t for t in checks if t["status"] != "pass"]
+    failed = [t for t in checks if t.status is not Status.PASS]
     lines = [f"{len(checks) - len(failed)} of {len(checks)} checks passed."]
     said = {}           # message: the checks that got it (a file not sent fails all 34 alike)
     for test in failed:
-        said.setdefault(test["message"] or test["status"], []).append(check_name(test))
+        said.setdefault(test.message or test.status.value, []).append(check_name(test))
     lines += [f"\n- {names[0] if len(names) == 1 else f'{len(names)} checks'}: {message}" for message, names in said.items()]
-    printed = once(t.get("output") for t in checks)
+    printed = once(t.output for t in checks)
     if printed:
         lines.append("\nYour code printed:\n" + "\n".join(printed))
-    task = checks[0].get("task_id")
+    task = checks[0].task_id
     return {"name": exercise, "number": str(task) if task else None,
-            "score": sum(t["score"] for t in checks), "max_score": sum(t["max_score"] for t in checks),
+            "score": sum(t.score for t in checks), "max_score": sum(t.max_score for t in checks),
             "status": "failed" if failed else "passed", "output": "\n".join(lines),
-            "tags": once([exercise, *(t.get("cause") for t in failed)]), "visibility": "visible"}
+            "tags": once([exercise, *(t.cause for t in failed)]), "visibility": "visible"}
 
 
 def score_table(boxes, results):
     """The top-level output: one line per exercise and the total, as the kata prints it."""
-    rows = [f"{name:<16}{sum(t['score'] for t in checks):>4} / {sum(t['max_score'] for t in checks):<4}points"
+    rows = [f"{name:<16}{sum(t.score for t in checks):>4} / {sum(t.max_score for t in checks):<4}points"
             for name, checks in boxes.items()]
-    rows.append(f"Score {results.get('score') or 0}/{results.get('max_score') or 0}")
+    rows.append(f"Score {results.score}/{results.max_score or 0}")
     return "\n".join(rows)
 
 
 def to_gradescope(results, run=None):
-    """Gradescope's results.json for the kata's results of one submission (a dict, as the gradebook
-    writes it). Pure: no file, no TensorFlow.
+    """Gradescope's results.json for the kata's results of one submission (Results, as the gradebook
+    writes them). Pure: no file, no TensorFlow.
 
     One Gradescope test per exercise, not per check: a submission has 175 checks, and 175 boxes bury
     the one that matters (issue 17); an exercise is what the learner works on, and its box lists the
@@ -109,33 +111,28 @@ def to_gradescope(results, run=None):
     the template's, adds one more visible test, "grading", saying what happened; the points of the
     checks graded before it are kept (the gradebook's rule: the instructor judges)."""
     run = run or Run()
-    boxes = exercise_boxes(results.get("tests") or [])
+    boxes = exercise_boxes(results.tests)
     tests = [exercise_test(name, checks) for name, checks in boxes.items()]
-    problem = run.problem or (results.get("message") if results.get("status") == "error" else None)
+    problem = run.problem or (results.message if results.status is Status.ERROR else None)
     if problem:
         tests.append({"name": "grading", "score": 0, "max_score": 0, "status": "failed",
                       "output": problem, "tags": ["grading"], "visibility": "visible"})
-    note = results.get("message") if results.get("status") != "error" else None    # e.g. nested one folder down
+    note = results.message if results.status is not Status.ERROR else None    # e.g. nested one folder down
     output = "\n\n".join(once([score_table(boxes, results) if boxes else "Not graded.", problem, note]))
-    extra = {key: results.get(key) for key in ("status", "seed", "time_limit", "python", "tensorflow", "keras",
-                                               "sandbox", "student", "seconds")}
-    extra.update(fingerprint=(results.get("fingerprint") or {}).get("sha256"),
-                 checks={"passed": sum(t["status"] == "pass" for t in results.get("tests") or []),
-                         "total": len(results.get("tests") or [])},
+    extra = {"status": results.status.value, **{key: results.about.get(key) for key in (
+        "seed", "time_limit", "python", "tensorflow", "keras", "sandbox", "student", "seconds")}}
+    extra.update(fingerprint=(results.about.get("fingerprint") or {}).get("sha256"),
+                 checks={"passed": sum(t.status is Status.PASS for t in results.tests), "total": len(results.tests)},
                  autograder={"seconds": run.seconds, "peak_memory_mb": run.peak_memory_mb,
                              "memory_limit_mb": run.memory_limit_mb})
     for test in tests:
         if test.get("number") is None:
             test.pop("number", None)
-    return {"score": results.get("score") or 0, "output": output, "output_format": "text",
+    return {"score": results.score, "output": output, "output_format": "text",
             "test_output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
             "extra_data": {"kata": extra}, "tests": tests}
 
 
-def not_graded(reason):
-    """The kata's results of a grading that produced none: an error with its reason, no checks."""
-    from kata.results_model import Results
-    return Results.error(reason).to_json()
 
 
 # --- grading one submission inside the autograder ----------------------------------------------
@@ -237,7 +234,7 @@ def memory_advice(limit):
 
 
 def grade(submission, deadline, work):
-    """(kata results, Run) of the submission, graded by the gradebook in work; never raises for the
+    """(Results, Run) of the submission, graded by the gradebook in work; never raises for the
     submission's sake."""
     from instructor.gradebook import Budget, Uncopyable, copy_safely, kill_strays, SPAWNING
     started = time.monotonic()
@@ -250,7 +247,7 @@ def grade(submission, deadline, work):
             raise Uncopyable(f"{submission} is not a folder")
         copy_safely(submission.resolve(), student, submission.resolve(), Budget())
     except (OSError, Uncopyable) as error:
-        return not_graded(f"could not copy the submission: {error}"), run
+        return Results.error(f"could not copy the submission: {error}"), run
     user = grading_user()
     if user:
         for path in (work, *work.rglob("*")):
@@ -285,7 +282,7 @@ def grade(submission, deadline, work):
     print(f"gradebook: exit {code}, {run.seconds} s, peak memory {run.peak_memory_mb} MB "
           f"(limit {limit_said})\n{last_words}", flush=True)
     out = work / "out" / "results" / f"{STUDENT}.json"
-    results = json.loads(out.read_text()) if out.is_file() and not out.is_symlink() else None
+    results = Results.parse(json.loads(out.read_text()), gradebook=True) if out.is_file() and not out.is_symlink() else None
     if watch.killed or oom_kills() > before:
         run.problem = memory_advice(limit)
     elif code is None:
@@ -296,7 +293,7 @@ def grade(submission, deadline, work):
         run.problem = f"The grading stopped before it wrote any results ({how})."
         if code < 0 and limit and limit < NEEDED_MEMORY:
             run.problem += " " + memory_advice(limit)
-    return results or not_graded(run.problem), run
+    return results or Results.error(run.problem), run
 
 
 def write_results(path, data):

@@ -94,19 +94,26 @@ class Results:
     about: dict = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, data):
-        """The record of results JSON that is whole and adds up; Malformed otherwise."""
+    def parse(cls, data, gradebook=False):
+        """The record of results JSON that is whole and adds up; Malformed otherwise. gradebook: the
+        gradebook's own row may also be an error with no checks and no max_score (Results.error)."""
         if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
             raise Malformed("no list of tests")
         tests = tuple(Check.parse(test) for test in data["tests"])
-        status, score, most = _status(data), _count(data, "score"), _count(data, "max_score")
+        status, score = _status(data), _count(data, "score")
+        if gradebook and status is Status.ERROR and not tests and score == 0 and data.get("max_score") is None:
+            return cls.error(_text(data, "message"), **cls.facts(data))
+        most = _count(data, "max_score")
         if score != sum(t.score for t in tests) or most != sum(t.max_score for t in tests):
             raise Malformed(f"score {score}/{most} is not the checks' sum")
         if status is Status.PASS and any(t.status is not Status.PASS for t in tests):
             raise Malformed("status pass with a check that did not pass")
-        about = {key: value for key, value in data.items()
-                 if key not in ("version", "status", "message", "score", "max_score", "tests")}
-        return cls(status, _text(data, "message"), score, most, tests, about)
+        return cls(status, _text(data, "message"), score, most, tests, cls.facts(data))
+
+    @staticmethod
+    def facts(data):
+        return {key: value for key, value in data.items()
+                if key not in ("version", "status", "message", "score", "max_score", "tests")}
 
     @classmethod
     def error(cls, reason, **about):

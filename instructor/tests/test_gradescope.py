@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from instructor.gradescope import Run, to_gradescope
+from kata.results_model import Results
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "instructor" / "gradescope_schema.json").read_text())
@@ -74,7 +75,7 @@ def test_one_gradescope_test_per_exercise_with_the_learners_output_once():
         check("one_to_one", "shape", "fail", 1, "output shape (None, 1)", "hello\n", "one_to_one.shape"),
         check("one_to_one", "compiled", output="hello\n"),
         check("parameters", "lstm_params")])
-    converted = to_gradescope(results, Run(seconds=12.5, peak_memory_mb=855))
+    converted = to_gradescope(Results.parse(results), Run(seconds=12.5, peak_memory_mb=855))
     validate(converted)
     first, second = converted["tests"]
     assert (first["name"], first["score"], first["max_score"], first["status"]) == ("one_to_one", 1, 6, "failed")
@@ -92,7 +93,7 @@ def test_a_grading_that_did_not_complete_keeps_its_points_and_says_what_happened
     results = kata_results([check("one_to_one", "compiled"), check("parameters", "lstm_params", "error", 1,
                                                                     "not graded: grading stopped before this check")],
                            status="error", message="timed out after 480 s: look for a loop that never ends")
-    converted = to_gradescope(results)
+    converted = to_gradescope(Results.parse(results))
     validate(converted)
     assert converted["score"] == 1
     assert converted["tests"][-1]["name"] == "grading" and converted["tests"][-1]["status"] == "failed"
