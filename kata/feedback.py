@@ -6,11 +6,25 @@ Pure Python: no TensorFlow, no numpy.
 """
 import re
 from dataclasses import asdict, dataclass
+from enum import Enum
 
 import pytest
 
-# kind: how the terminal files a check that did not pass; every kind fails the check.
-FAILED, NOT_STARTED, BROKEN, BROKEN_FILE = "failed", "not started", "broken", "broken file"
+
+class Kind(str, Enum):
+    """How a check that did not pass failed: the terminal files it by this; every kind fails the check."""
+    FAILED = "failed"
+    NOT_STARTED = "not started"
+    BROKEN = "broken"                # the learner's function raised, or its file has no such function
+    BROKEN_FILE = "broken file"      # the module does not import
+
+    def __str__(self):               # the word, on every Python (3.11 changed an enum's format)
+        return self.value
+
+    __hash__ = str.__hash__          # a key equal to its word, in a dict or a set
+
+
+FAILED, NOT_STARTED, BROKEN, BROKEN_FILE = Kind
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 
 from . import backend, report
 from .answers import Kata
-from .feedback import Failed
+from .feedback import Failed, Kind
 from .registry import BY_NAME
 from .report import CATEGORIES
 from .results import FINGERPRINT_VARIABLE, ResultsWriter
@@ -218,7 +218,7 @@ def pytest_runtest_makereport(item, call):
         error = call.excinfo.value
         traceback_wanted = item.config.option.verbose > 0 or not graded
         rep.longrepr = report.failure_text(error, traceback_wanted) or rep.longrepr
-        rep.kata_kind = getattr(error, "kind", "failed")
+        rep.kata_kind = getattr(error, "kind", Kind.FAILED)
         if isinstance(error, Failed):
             rep.kata_feedback = error.feedback
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]

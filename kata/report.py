@@ -3,23 +3,54 @@ import json
 import textwrap
 import traceback
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from .advice import TIPS
-from .feedback import Failed, visible
+from .feedback import Failed, Kind, visible
 from .hints import hints, plan, remember, seen
 from .registry import ORDER, rank
+from .results_model import Status
 
 WIDTH = 72
 SHOWN_PER_EXERCISE = 5   # full failure messages per exercise, one per check; the rest are listed by name
 
 # How the terminal files a check that did not pass: pytest's (category, letter, word).
 # Each still fails the run and counts as failed in the results.
+FOLDED = "also failed"    # a failure whose message is folded into a line of the summary: a display choice
 CATEGORIES = {
-    "not started": ("not started", "n", "NOT STARTED"),
-    "broken file": ("broken file", "B", "BROKEN FILE"),
-    "also failed": ("also failed", "f", "FAILED"),   # its message is folded into a line of the summary
+    Kind.NOT_STARTED: ("not started", "n", "NOT STARTED"),
+    Kind.BROKEN_FILE: ("broken file", "B", "BROKEN FILE"),
+    FOLDED: ("also failed", "f", "FAILED"),
 }
+
+
+class Ended(str, Enum):
+    """How one graded check ended, as the terminal tells it: its results status is Ended.result."""
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_STARTED = "not started"
+    BROKEN_FILE = "broken file"
+    ERROR = "error"              # a fault outside the check itself, e.g. in a fixture
+
+    def __str__(self):               # the word, on every Python (3.11 changed an enum's format)
+        return self.value
+
+    __hash__ = str.__hash__          # a key equal to its word, in a dict or a set
+
+    @property
+    def result(self):
+        """The results' word: not started and a broken file are failures there."""
+        return {Ended.PASS: Status.PASS, Ended.ERROR: Status.ERROR}.get(self, Status.FAIL)
+
+    @classmethod
+    def of(cls, rep):
+        if rep.passed:
+            return cls.PASS
+        if rep.when != "call":
+            return cls.ERROR
+        kind = getattr(rep, "kata_kind", Kind.FAILED)
+        return {Kind.NOT_STARTED: cls.NOT_STARTED, Kind.BROKEN_FILE: cls.BROKEN_FILE}.get(kind, cls.FAIL)
 
 
 OUTPUT_SHOWN = 1500      # characters of one call's own output shown: under a failing check, or at the end
@@ -102,27 +133,23 @@ def failure_text(error, traceback_wanted=False):
 
 @dataclass
 class Outcome:
-    """One graded check's result. status: "pass", "fail", "not started", "broken file" (the
-    module cannot be imported) or "error" (a fault outside the check itself, e.g. in a fixture)."""
+    """One graded check's result."""
     name: str
     exercise: str
-    status: str
+    status: Ended
     message: str
     output: str
     points: int
     feedback: object = None     # the Feedback record of a failed check, when it has one
+    shown: bool = False         # its message was shown in full (fold() decides; not folded into a line)
+
+    def __post_init__(self):
+        self.status = Ended(self.status)
 
     @classmethod
     def of(cls, item, rep):
-        if rep.passed:
-            status = "pass"
-        elif rep.when != "call":
-            status = "error"
-        else:
-            status = getattr(rep, "kata_kind", "fail")
-        status = "fail" if status in ("failed", "broken", "also failed") else status
         message = "" if rep.passed else (rep.longreprtext or "")
-        return cls(item.nodeid, exercise_of(item), status, message, getattr(rep, "kata_output", ""),
+        return cls(item.nodeid, exercise_of(item), Ended.of(rep), message, getattr(rep, "kata_output", ""),
                    points_of(item), getattr(rep, "kata_feedback", None))
 
 
@@ -138,12 +165,12 @@ def cause(outcome):
 
 
 def fold(rep, outcomes, verbose):
-    """File a plain failure as "also failed" when the same check already failed in full (at another
+    """File a plain failure as FOLDED when the same check already failed in full (at another
     length), or its exercise has shown SHOWN_PER_EXERCISE failures in full: a short screen to read."""
-    if verbose or getattr(rep, "kata_kind", None) not in ("failed", "broken"):
+    if verbose or getattr(rep, "kata_kind", None) not in (Kind.FAILED, Kind.BROKEN):
         return
     this, earlier = outcomes[-1], outcomes[:-1]
-    shown = [o for o in earlier if o.exercise == this.exercise and getattr(o, "shown", False)]
+    shown = [o for o in earlier if o.exercise == this.exercise and o.shown]
     same_cause = same_check = False
     for o in shown:
         same_cause |= cause(o) == cause(this)
@@ -151,7 +178,7 @@ def fold(rep, outcomes, verbose):
     if len(shown) < SHOWN_PER_EXERCISE and not same_check and not same_cause:
         this.shown = True
     else:
-        rep.kata_kind = "also failed"
+        rep.kata_kind = FOLDED
 
 
 def progress(outcomes):
@@ -159,14 +186,14 @@ def progress(outcomes):
     table = {}
     for outcome in outcomes:
         passed, total = table.get(outcome.exercise, (0, 0))
-        table[outcome.exercise] = (passed + (outcome.status == "pass"), total + 1)
+        table[outcome.exercise] = (passed + (outcome.status is Ended.PASS), total + 1)
     return dict(sorted(table.items(), key=lambda kv: rank(kv[0])))
 
 
 def state(passed, total, statuses):
-    if "broken file" in statuses:
+    if Ended.BROKEN_FILE in statuses:
         return "broken file"
-    return "done" if passed == total else "not started" if statuses == {"not started"} else "in progress"
+    return "done" if passed == total else "not started" if statuses == {Ended.NOT_STARTED} else "in progress"
 
 
 def section_lines(outcomes, status):
@@ -178,7 +205,7 @@ def not_started_lines(outcomes):
     """One line per file whose functions are still stubs."""
     functions = {}
     for outcome in outcomes:
-        if outcome.status == "not started" and outcome.feedback:
+        if outcome.status is Ended.NOT_STARTED and outcome.feedback:
             path, function = outcome.feedback.file, outcome.feedback.cause.split(".")[1]   # <exercise>.<function>.not_started
             functions.setdefault(path, [])
             if function not in functions[path]:
@@ -189,8 +216,8 @@ def not_started_lines(outcomes):
 
 def folded_lines(outcomes, terminal):
     """The folded failures: those sharing a cause shown above in one line, the others one line each."""
-    folded_ids = {rep.nodeid for rep in terminal.stats.get("also failed", [])}
-    shown_causes = {cause(o) for o in outcomes if getattr(o, "shown", False)}
+    folded_ids = {rep.nodeid for rep in terminal.stats.get(FOLDED, [])}
+    shown_causes = {cause(o) for o in outcomes if o.shown}
     lines, same = [], {}
     for o in outcomes:
         if o.name not in folded_ids:
@@ -212,12 +239,12 @@ def missing(outcome):
 
 def next_step(name, outcomes, label):
     statuses = {o.status for o in outcomes}
-    broken = [o for o in outcomes if o.status == "broken file"]
+    broken = [o for o in outcomes if o.status is Ended.BROKEN_FILE]
     if broken and all(missing(o) for o in broken):
         return f"create {label}{name}.py with the functions the exercise asks for (see broken files above)."
     if broken:
         return f"fix {label}{name}.py so that it imports (see broken files above)."
-    if statuses <= {"not started"}:
+    if statuses <= {Ended.NOT_STARTED}:
         return f"open {label}{name}.py and read its docstring."
     return "read its first failure above, change one thing, run again."
 
@@ -225,9 +252,9 @@ def next_step(name, outcomes, label):
 def hint_failures(outcomes):
     """The failures the hints are chosen by: none for a file that does not import (missing, or
     broken), whose functions all fail alike, so that no hint about one of them is passed over."""
-    if any(o.status == "broken file" for o in outcomes):
+    if any(o.status is Ended.BROKEN_FILE for o in outcomes):
         return []
-    return [o.message for o in outcomes if o.status != "pass"]
+    return [o.message for o in outcomes if o.status is not Ended.PASS]
 
 
 def remembered_progress(path, table, outcomes):
@@ -265,7 +292,7 @@ def summarise(terminal, config, kata, outcomes, printed_calls=None):
         return
     sections = [("your code printed", printed_elsewhere(printed_calls or {})),
                 ("not started", not_started_lines(outcomes)),
-                ("broken files", section_lines(outcomes, "broken file")),
+                ("broken files", section_lines(outcomes, Ended.BROKEN_FILE)),
                 ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
     for title, lines in sections:
         if lines:

@@ -93,7 +93,7 @@ def truncated(output):
 
 def test_entry(outcome):
     """One check in Exercism's shape, with Gradescope's score and max_score; 'not started' is a fail."""
-    status = Status(outcome.status) if outcome.status in ("pass", "error") else Status.FAIL
+    status = outcome.status.result
     feedback = outcome.feedback
     return Check(name=outcome.name, exercise=outcome.exercise, task_id=task_id(outcome.exercise),
                  status=status, message=outcome.message or None, output=truncated(outcome.output),

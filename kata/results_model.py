@@ -21,6 +21,11 @@ class Status(str, Enum):
     FAIL = "fail"
     ERROR = "error"
 
+    def __str__(self):               # the word, on every Python (3.11 changed an enum's format)
+        return self.value
+
+    __hash__ = str.__hash__          # a key equal to its word, in a dict or a set
+
 
 class Malformed(ValueError):
     """Results that lack a key the readers use, have one of the wrong type, or do not add up."""
