@@ -78,7 +78,7 @@ from kata.registry import ORDER
 from kata.environment import clean_environment
 from kata.results import (GRADED, NOT_REACHED, differences, fingerprint, load_expected,
                           task_id, write_whole)
-from kata.results_model import Check, Results, Status, by_exercise
+from kata.results_model import Results, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORED = ("__pycache__", "*.pyc", ".git", ".venv", ".tox", "results")   # never copied
@@ -476,7 +476,7 @@ def grade(submission, options, graded, trusted):
         results = results.with_error(reason)
     elif located.note:
         results = replace(results, message=located.note)
-    return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1)).to_json()
+    return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1))
 
 
 def grade_or_stop(submission, options, graded, trusted):
@@ -491,22 +491,22 @@ def grade_or_stop(submission, options, graded, trusted):
 
 def failed(submission, reason, started):
     seconds = round(time.monotonic() - started, 1) if started else None
-    return Results.error(reason, student=submission.name, seconds=seconds).to_json()
+    return Results.error(reason, student=submission.name, seconds=seconds)
 
 
 # --- the class: rows, CSV, the run ----------------------------------------------------------
 
 def reason_of(results):
     """The run's message, else the first failed check's first line: what the instructor reads in the CSV."""
-    failures = [t["message"] for t in results["tests"] if t["status"] != "pass" and t.get("message")]
-    text = results.get("message") or (failures[0].splitlines()[0] if failures else "")
+    failures = [t.message for t in results.tests if t.status is not Status.PASS and t.message]
+    text = results.message or (failures[0].splitlines()[0] if failures else "")
     return text.replace("\n", " ")[:300]
 
 
 def row_of(results):
-    points = {name: score for name, (score, _) in by_exercise(Check.parse(t) for t in results["tests"]).items()}
-    return {"student": results["student"], **points, "total": results["score"],
-            "max_score": results["max_score"], "status": results["status"], "reason": reason_of(results)}
+    points = {name: score for name, (score, _) in results.by_exercise().items()}
+    return {"student": results.about["student"], **points, "total": results.score,
+            "max_score": results.max_score, "status": results.status.value, "reason": reason_of(results)}
 
 
 def write_json(path, data):
@@ -532,18 +532,22 @@ def student_folders(submissions, out):
                   if not p.name.startswith(".") and p.is_dir() and p.resolve() != out.resolve())
 
 
-def record(results, out, done):
-    """One student done: their results file, the whole CSV again, and a line on the terminal."""
+def record(results, out, done, rows):
+    """One student done: their results file, the whole CSV again (rows: one per student done), and a
+    line on the terminal."""
     done.append(results)
-    write_json(out / "results" / f"{results['student']}.json", results)
-    write_csv(out / "grades.csv", [row_of(r) for r in done])
-    print(f"{visible(results['student']):<24}{results['score']:>5} / {results['max_score'] or '?':<5}"
-          f"{results['status']:<7}{results['seconds'] or 0:>6.1f} s  {visible(reason_of(results)[:60])}", flush=True)
+    rows.append(row_of(results))
+    student = results.about["student"]
+    write_json(out / "results" / f"{student}.json", results.to_json())
+    write_csv(out / "grades.csv", rows)
+    print(f"{visible(student):<24}{results.score:>5} / {results.max_score or '?':<5}"
+          f"{results.status.value:<7}{results.about['seconds'] or 0:>6.1f} s  {visible(reason_of(results)[:60])}",
+          flush=True)
 
 
 def grade_each(folders, out, options, graded, trusted):
     """Grade the folders, options.jobs at a time; the results of those done, in the order they finished."""
-    done = []
+    done, rows = [], []
     pool = ThreadPoolExecutor(max_workers=options.jobs)
     pending = {pool.submit(grade_or_stop, folder, options, graded, trusted) for folder in folders}
     try:
@@ -551,14 +555,14 @@ def grade_each(folders, out, options, graded, trusted):
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for future in finished:
                 if future.result() is not None:
-                    record(future.result(), out, done)
+                    record(future.result(), out, done, rows)
     finally:
         if STOPPING.is_set():
             stop_everything()
         pool.shutdown(wait=True, cancel_futures=True)
     for future in pending:      # finished on their own while the gradebook stopped: kept
         if future.done() and not future.cancelled() and future.result() is not None:
-            record(future.result(), out, done)
+            record(future.result(), out, done, rows)
     return done
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from .registry import task_id
 from .report import exercise_of, points_of
-from .results_model import Check, Results, Status, by_exercise
+from .results_model import Check, Results, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADED = ("conftest.py", "tox.ini", "tests", "kata", ".github", ".gitlab-ci.yml", "requirements.txt",
@@ -178,11 +178,11 @@ class ResultsWriter:
                        tuple(tests), {"implementation": self.kata.label, "seed": self.kata.seed,
                                       "time_limit": self.kata.time_limit, **versions(), "platform": sys.platform,
                                       "workers": self.kata.server.kind, "sandbox": self.sandbox,
-                                      "fingerprint": prints}).to_json()
+                                      "fingerprint": prints})
 
     def write(self, results, indent=2):
         if self.path:
-            write_whole(self.path, json.dumps(results, indent=indent) + "\n")
+            write_whole(self.path, json.dumps(results.to_json(), indent=indent) + "\n")
 
 
 def write_whole(path, text):
@@ -202,9 +202,9 @@ def versions():
 
 
 def score_lines(terminal, results):
-    terminal.write_sep("-", f"score: {results['implementation']} (seed {results['seed']})")
-    for exercise, (score, most) in by_exercise(Results.parse(results).tests).items():
+    terminal.write_sep("-", f"score: {results.about['implementation']} (seed {results.about['seed']})")
+    for exercise, (score, most) in results.by_exercise().items():
         terminal.write_line(f"{exercise:<16}{score:>4} / {most:<4}points")
-    if results["status"] == "error":
-        terminal.write_line(f"ERROR: {results['message']}")
-    terminal.write_line(f"Score {results['score']}/{results['max_score']}")
+    if results.status is Status.ERROR:
+        terminal.write_line(f"ERROR: {results.message}")
+    terminal.write_line(f"Score {results.score}/{results.max_score}")
