@@ -30,6 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata.processes import descendants, end_tree
 from kata.results_model import Results, Status
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,12 +176,6 @@ def proportional_memory(pids):
     return total
 
 
-def tree(pid):
-    """pid and every process under it, from /proc (the gradebook's own children_table)."""
-    from instructor.gradebook import children_table, descendants
-    return [pid, *descendants(pid, children_table())]
-
-
 @dataclass
 class Watch:
     """Samples the grading's memory twice a second; kills it past WATCH_SHARE of the limit, as the
@@ -193,20 +188,12 @@ class Watch:
 
     def run(self):
         while not self.done.wait(0.5):
-            used = proportional_memory(tree(self.pid))
+            used = proportional_memory(descendants(self.pid))
             self.peak = max(self.peak, used)
             if self.limit and used > WATCH_SHARE * self.limit:
                 self.killed = True
-                kill_tree(self.pid)
+                end_tree(self.pid)
                 return
-
-
-def kill_tree(pid):
-    for member in tree(pid):
-        try:
-            os.kill(member, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 def grading_user():
@@ -270,7 +257,7 @@ def grade(submission, deadline, work):
         except subprocess.TimeoutExpired:
             code = None
         watch.done.set()
-        kill_tree(child.pid)
+        end_tree(child.pid)
         child.wait()
         with SPAWNING:
             kill_strays()         # whatever it left: the autograder is their subreaper (main)
