@@ -44,13 +44,21 @@ class Ended(str, Enum):
         return {Ended.PASS: Status.PASS, Ended.ERROR: Status.ERROR}.get(self, Status.FAIL)
 
     @classmethod
-    def of(cls, rep):
+    def of(cls, rep, kind=None):
         if rep.passed:
             return cls.PASS
         if rep.when != "call":
             return cls.ERROR
-        kind = getattr(rep, "kata_kind", Kind.FAILED)
         return {Kind.NOT_STARTED: cls.NOT_STARTED, Kind.BROKEN_FILE: cls.BROKEN_FILE}.get(kind, cls.FAIL)
+
+
+@dataclass
+class Verdict:
+    """What the plugin learned of one check's call beyond pytest's report: how its failure is filed
+    (a Kind, FOLDED once fold() decides, None if it passed), its Feedback record and its own output."""
+    kind: object = None
+    feedback: object = None
+    output: str = ""
 
 
 OUTPUT_SHOWN = 1500      # characters of one call's own output shown: under a failing check, or at the end
@@ -86,7 +94,7 @@ def printed_section(answers):
     return "\n  your code printed:\n" + "\n".join(printed_lines(answers, "    "))
 
 
-def show_output(rep, consulted, printed_calls, echoed):
+def show_output(rep, verdict, consulted, printed_calls, echoed):
     """What the learner's code printed, each call once: under the first check shown in full that
     read it; the rest wait in printed_calls ({call: [answer, shown]}) for the summary. With -s it
     was echoed as it came: not again."""
@@ -94,7 +102,7 @@ def show_output(rep, consulted, printed_calls, echoed):
         if answer.output:
             printed_calls.setdefault(answer.called, [answer, echoed])
     new = {a.called: printed_calls[a.called] for a in consulted if a.output and not printed_calls[a.called][1]}
-    if new and rep.failed and getattr(rep, "kata_kind", None) not in CATEGORIES and isinstance(rep.longrepr, str):
+    if new and rep.failed and verdict.kind not in CATEGORIES and isinstance(rep.longrepr, str):
         rep.longrepr += printed_section([answer for answer, _ in new.values()])
         for entry in new.values():
             entry[1] = True
@@ -147,10 +155,10 @@ class Outcome:
         self.status = Ended(self.status)
 
     @classmethod
-    def of(cls, item, rep):
+    def of(cls, item, rep, verdict):
         message = "" if rep.passed else (rep.longreprtext or "")
-        return cls(item.nodeid, exercise_of(item), Ended.of(rep), message, getattr(rep, "kata_output", ""),
-                   points_of(item), getattr(rep, "kata_feedback", None))
+        return cls(item.nodeid, exercise_of(item), Ended.of(rep, verdict.kind), message, verdict.output,
+                   points_of(item), verdict.feedback)
 
 
 def check_name(outcome):
@@ -164,10 +172,10 @@ def cause(outcome):
     return outcome.feedback.cause if outcome.feedback else outcome.message
 
 
-def fold(rep, outcomes, verbose):
+def fold(verdict, outcomes, verbose):
     """File a plain failure as FOLDED when the same check already failed in full (at another
     length), or its exercise has shown SHOWN_PER_EXERCISE failures in full: a short screen to read."""
-    if verbose or getattr(rep, "kata_kind", None) not in (Kind.FAILED, Kind.BROKEN):
+    if verbose or verdict.kind not in (Kind.FAILED, Kind.BROKEN):
         return
     this, earlier = outcomes[-1], outcomes[:-1]
     shown = [o for o in earlier if o.exercise == this.exercise and o.shown]
@@ -178,7 +186,7 @@ def fold(rep, outcomes, verbose):
     if len(shown) < SHOWN_PER_EXERCISE and not same_check and not same_cause:
         this.shown = True
     else:
-        rep.kata_kind = FOLDED
+        verdict.kind = FOLDED
 
 
 def progress(outcomes):
@@ -287,7 +295,7 @@ def write_hint(terminal, exercise, step):
                                       initial_indent="  ", subsequent_indent="    "))
 
 
-def summarise(terminal, config, kata, outcomes, printed_calls=None):
+def summarise(terminal, settings, kata, outcomes, printed_calls=None):
     if not outcomes:
         return
     sections = [("your code printed", printed_elsewhere(printed_calls or {})),
@@ -301,7 +309,7 @@ def summarise(terminal, config, kata, outcomes, printed_calls=None):
                 terminal.write_line(line)
     terminal.write_sep("-", f"progress: {kata.label} (seed {kata.seed})")
     ran = progress(outcomes)
-    table = remembered_progress(config.getoption("--kata-progress"), ran, outcomes)
+    table = remembered_progress(settings.progress, ran, outcomes)
     terminal.write_line(f"{'exercise':<16}{'checks':>10}   state")
     for exercise, (passed, total, how, earlier) in table.items():
         terminal.write_line(f"{exercise:<16}{passed:>4} / {total:<3}   {how}" + ("  (graded earlier)" if earlier else ""))
@@ -321,12 +329,12 @@ def summarise(terminal, config, kata, outcomes, printed_calls=None):
     mine = [o for o in outcomes if o.exercise == name]
     terminal.write_line(f"Next: {name} - " + next_step(name, mine, kata.label))
     failures = hint_failures(mine)
-    asked = config.getoption("--hints")
+    asked = settings.hints
     shown, announced = seen(kata.label, name)
     steps, line, now_shown, now_announced = plan(name, failures, shown, announced, asked)
     for step in steps:
         write_hint(terminal, name, step)
-    if (now_shown, now_announced) != (shown, announced) and not config.getoption("--grade"):
+    if (now_shown, now_announced) != (shown, announced) and not settings.grade:
         remember(kata.label, name, now_shown, now_announced)
     if line:
         terminal.write_line(textwrap.fill(line + (f"  One exercise at a time: add tests/test_{name}.py"

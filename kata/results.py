@@ -127,11 +127,11 @@ class ResultsWriter:
     """The plugin (with --results-json or --grade): knows every check at collection, writes the
     file after each one and at the end, and prints the score of a grading run."""
 
-    def __init__(self, config, kata, outcomes, sandbox):
-        self.config, self.kata, self.outcomes, self.sandbox = config, kata, outcomes, sandbox
-        self.path = config.getoption("--results-json")
+    def __init__(self, settings, kata, outcomes):
+        self.settings, self.kata, self.outcomes = settings, kata, outcomes
+        self.path = settings.results_json
         self.items = []
-        source = config.getoption("--expected-fingerprint") or os.environ.get(FINGERPRINT_VARIABLE)
+        source = settings.expected_fingerprint or os.environ.get(FINGERPRINT_VARIABLE)
         self.expected = load_expected(source) if source else None
         self.results = None
         self.prints = None   # the graded files' fingerprint: taken before the checks run and again at the end
@@ -151,12 +151,12 @@ class ResultsWriter:
         self.prints = fingerprint()
         self.results = self.collect(finished=completed)
         self.write(self.results)
-        if self.config.getoption("--grade") and exitstatus == pytest.ExitCode.TESTS_FAILED:
+        if self.settings.grade and exitstatus == pytest.ExitCode.TESTS_FAILED:
             session.exitstatus = pytest.ExitCode.OK     # grading completed: the results say pass or fail
 
     @pytest.hookimpl(trylast=True)     # after the progress table: the last lines before pytest's own
     def pytest_terminal_summary(self, terminalreporter):
-        if self.results and self.config.getoption("--grade"):
+        if self.results and self.settings.grade:
             score_lines(terminalreporter, self.results)
 
     def collect(self, finished):
@@ -177,7 +177,7 @@ class ResultsWriter:
         return Results(status, message, sum(test.score for test in tests), sum(test.max_score for test in tests),
                        tuple(tests), {"implementation": self.kata.label, "seed": self.kata.seed,
                                       "time_limit": self.kata.time_limit, **versions(), "platform": sys.platform,
-                                      "workers": self.kata.server.kind, "sandbox": self.sandbox,
+                                      "workers": self.kata.server.kind, "sandbox": self.settings.enforced,
                                       "fingerprint": prints})
 
     def write(self, results, indent=2):

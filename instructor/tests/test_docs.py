@@ -59,7 +59,7 @@ def words(n):
     return {5: "five"}.get(n, str(n))
 
 
-PLUGIN, GRADEBOOK, GRADESCOPE = "kata/plugin.py", "instructor/gradebook.py", "instructor/gradescope.py"
+PLUGIN, GRADEBOOK, GRADESCOPE = "kata/settings.py", "instructor/gradebook.py", "instructor/gradescope.py"
 
 
 def attacks():
@@ -84,7 +84,7 @@ def python_versions():
 # (doc, what the figure is, the sentence, a function giving its values from the code). The sentence is a
 # format string of those values.
 FIGURES = [
-    # the per-call time limits: kata/plugin.py
+    # the per-call time limits: kata/settings.py
     ("README.md", "the learner's time limit", "A call that runs past {} s",
      lambda: [constant(PLUGIN, "LEARNER_TIME_LIMIT")]),
     ("docs/instructors.md", "the time limits", "Each call of the learner's code has a time limit: {} s in a "
@@ -109,7 +109,7 @@ FIGURES = [
      lambda: [number(constant(GRADEBOOK, "MAX_COPY_BYTES") / MB), number(constant(GRADEBOOK, "MAX_COPY_FILES"))]),
     ("docs/threat-model.md", "a grading process's memory", "caps each grading process at {} GB of data (`GRADER_MEMORY`)",
      lambda: [number(constant(GRADEBOOK, "GRADER_MEMORY") / GB)]),
-    # the box: kata/plugin.py's LIMITS, kata/sandbox.py
+    # the box: kata/settings.py's LIMITS, kata/sandbox.py
     ("docs/threat-model.md", "the box's limits", "CPU time, {} GB private memory, {} processes, {} MB per file, "
      "{} MB in all", lambda: [number(constant(PLUGIN, "LIMITS")["memory_bytes"] / GB), constant(PLUGIN, "LIMITS")["processes"],
                               number(constant(PLUGIN, "LIMITS")["file_bytes"] / MB),

@@ -15,7 +15,7 @@ from .runs import ROOT
 
 PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.results_model", "kata.report",
         "kata.hints", "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes",
-        "kata.spawnpool", "kata.forkserver", "kata.environment")
+        "kata.spawnpool", "kata.forkserver", "kata.environment", "kata.settings")
 
 
 def test_the_pure_modules_import_without_tensorflow():
@@ -185,17 +185,18 @@ def test_the_hints_shown_are_kept_and_an_older_count_reads_as_the_first_hints(tm
 
 def test_own_output_is_shown_once_per_call_under_the_first_failure_shown_and_the_rest_at_the_end():
     from types import SimpleNamespace as Fake
-    from kata.report import printed_elsewhere, show_output
+    from kata.report import FOLDED, Verdict, printed_elsewhere, show_output
     five, three = Fake(called="x.build_model(5)", output="summary 5\n"), Fake(called="x.build_model(3)", output="summary 3\n")
     printed, reports = {}, [Fake(failed=True, longrepr="first."), Fake(failed=True, longrepr="second."),
-                            Fake(failed=True, longrepr="folded.", kata_kind="also failed"), Fake(failed=False, longrepr=None)]
-    for rep, read in zip(reports, ([five], [five], [three, five], [three])):
-        show_output(rep, read, printed, echoed=False)
+                            Fake(failed=True, longrepr="folded."), Fake(failed=False, longrepr=None)]
+    verdicts = [Verdict(), Verdict(), Verdict(kind=FOLDED), Verdict()]
+    for rep, verdict, read in zip(reports, verdicts, ([five], [five], [three, five], [three])):
+        show_output(rep, verdict, read, printed, echoed=False)
     assert reports[0].longrepr == "first.\n  your code printed:\n    [x.build_model(5)]\n    summary 5"
     assert reports[1].longrepr == "second." and reports[2].longrepr == "folded."
     assert printed_elsewhere(printed) == ["[x.build_model(3)]", "summary 3"]
     echoed = {}
-    show_output(Fake(failed=True, longrepr="first."), [five], echoed, echoed=True)       # -s showed it as it came
+    show_output(Fake(failed=True, longrepr="first."), Verdict(), [five], echoed, echoed=True)       # -s showed it as it came
     assert printed_elsewhere(echoed) == []
 
 
