@@ -23,7 +23,6 @@ not started or a missing file. Every student of the class is in every exercise's
 Students' names and messages are the students' text: everything shown is escaped. The figures are
 computed first, as plain data; rendering them to HTML and to CSV comes after.
 """
-import argparse
 import html
 import json
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from instructor.spreadsheet import csv_text
+from kata.cli import OneLineParser
 from kata.results import write_whole
 from kata.results_model import Results, Status
 
@@ -572,7 +572,7 @@ def read_results(out):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m instructor.class_report", description=__doc__.split("\n")[0])
+    parser = OneLineParser(prog="python -m instructor.class_report", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="the gradebook's --out folder, holding results/<student>.json")
     out = parser.parse_args(argv).out
     results = read_results(out)

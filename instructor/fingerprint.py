@@ -10,7 +10,20 @@ import json
 import sys
 from pathlib import Path
 
+from kata.cli import OneLineParser
 from kata.results import ROOT, fingerprint
 
+
+def main(argv=None):
+    parser = OneLineParser(prog="python -m instructor.fingerprint", description=__doc__.split("\n")[0])
+    parser.add_argument("root", nargs="?", type=Path, default=ROOT, metavar="ROOT",
+                        help="this checkout (the default), or the template you hand out")
+    root = parser.parse_args(argv).root
+    if not root.is_dir():
+        parser.error(f"ROOT {root}: no such folder")
+    print(json.dumps(fingerprint(root), indent=2))
+    return 0
+
+
 if __name__ == "__main__":
-    print(json.dumps(fingerprint(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT), indent=2))
+    sys.exit(main())

@@ -10,13 +10,13 @@ this repository.
 Beside OUT it writes OUT.fingerprint.json, the fingerprint of its graded files: the gradebook's
 --expected-fingerprint, and the text of $KATA_EXPECTED_FINGERPRINT for grading in CI.
 """
-import argparse
 import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from kata.cli import OneLineParser
 from kata.results import fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +95,7 @@ def fingerprint_file(out):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m instructor.template", description=__doc__.split("\n")[0])
+    parser = OneLineParser(prog="python -m instructor.template", description=__doc__.split("\n")[0])
     parser.add_argument("out", metavar="OUT", help="a new or empty folder")
     parser.add_argument("--classroom", action="store_true",
                         help="grade with GitHub Classroom's reporter (classroom.yml) in place of grade.yml")

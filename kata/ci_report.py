@@ -4,6 +4,8 @@
     python kata/ci_report.py summary [RESULTS]    the score table (Markdown) on stdout: GitLab's log, or a terminal
     python kata/ci_report.py classroom [RESULTS]  base64 of the copy GitHub Classroom's reporter reads (<RUNNER>_RESULTS)
 
+(or `python -m kata report ...`, the same.)
+
 RESULTS defaults to results/results.json. `github` and `summary` exit 1 when grading did not complete
 (no results, unreadable results, or status "error", e.g. edited graded files), 0 otherwise: failing checks
 are a grade, not a CI failure. `classroom` always exits 0: the reporter itself marks the run failed.
@@ -12,10 +14,12 @@ import base64
 import json
 import os
 import sys
+from argparse import RawDescriptionHelpFormatter
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))    # run as a script: the kata package beside it
+from kata.cli import OneLineParser  # noqa: E402
 from kata.results_model import Malformed, Results, Status  # noqa: E402
 
 DEFAULT = "results/results.json"
@@ -157,11 +161,17 @@ def classroom(path):
     return encoded
 
 
+def parse(argv):
+    parser = OneLineParser(prog="python kata/ci_report.py", code=2, description=__doc__.split("\n")[0],
+                           epilog=__doc__.split("\n\n", 2)[2], formatter_class=RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("github", "summary", "classroom"))
+    parser.add_argument("results", nargs="?", default=DEFAULT, metavar="RESULTS", help=f"default {DEFAULT}")
+    options = parser.parse_args(argv)
+    return options.command, options.results
+
+
 def main(argv):
-    if not argv or argv[0] not in ("github", "summary", "classroom") or len(argv) > 2:
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
-    command, path = argv[0], (argv[1] if len(argv) > 1 else DEFAULT)
+    command, path = parse(argv)
     if command == "github":
         return github(path)
     if command == "classroom":
