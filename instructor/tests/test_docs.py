@@ -109,13 +109,13 @@ FIGURES = [
      lambda: [number(constant(GRADEBOOK, "MAX_COPY_BYTES") / MB), number(constant(GRADEBOOK, "MAX_COPY_FILES"))]),
     ("docs/threat-model.md", "a grading process's memory", "caps each grading process at {} GB of data (`GRADER_MEMORY`)",
      lambda: [number(constant(GRADEBOOK, "GRADER_MEMORY") / GB)]),
-    # the box: kata/plugin.py's LIMITS, kata/sandbox.py
+    # the box: kata/plugin.py's LIMITS, kata/namespaces.py
     ("docs/threat-model.md", "the box's limits", "CPU time, {} GB private memory, {} processes, {} MB per file, "
      "{} MB in all", lambda: [number(constant(PLUGIN, "LIMITS")["memory_bytes"] / GB), constant(PLUGIN, "LIMITS")["processes"],
                               number(constant(PLUGIN, "LIMITS")["file_bytes"] / MB),
                               number(constant(PLUGIN, "LIMITS")["disk_bytes"] / MB)]),
     ("docs/threat-model.md", "the box's /dev/shm", "(a tmpfs of at most {} MB,",
-     lambda: [number(constant("kata/sandbox.py", "SHM_BYTES") / MB)]),
+     lambda: [number(constant("kata/namespaces.py", "SHM_BYTES") / MB)]),
     # what a model may be, and training's budget: kata/worker.py, kata/training.py
     ("docs/threat-model.md", "the largest model", "(more than a {} is \"too large\"",
      lambda: [{1_000_000: "million"}.get(constant("kata/worker.py", "LARGEST_MODEL"), "?")]),
