@@ -30,6 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata.cli import OneLineParser
 from kata.processes import descendants, end_tree
 from kata.results_model import Results, Status
 
@@ -40,8 +41,8 @@ RESERVE = 60                        # of the deadline (at most half), for the gr
 NEEDED_MEMORY = 1536 * 2**20        # bytes: a grading peaked at 855 MB (PSS; docs/instructors.md), plus a margin
 WATCH_SHARE = 0.9                   # the watch kills the grading at this share of the memory limit
 FINGERPRINT = "template.fingerprint.json"
-INSTRUCTOR_FILES = ("__init__.py", "gradebook.py", "gradescope.py", "template.py",
-                    "preloaded.py", "shapes.py", "spreadsheet.py", "fingerprint.py")   # what the gradebook imports
+INSTRUCTOR_FILES = ("__init__.py", "gradebook", "gradescope.py", "template.py", "shapes.py", "spreadsheet.py",
+                    "fingerprint.py", "class_report.py")   # the gradebook (a package) and what it imports
 
 
 # --- the conversion: the kata's results.json to Gradescope's ------------------------------------
@@ -223,7 +224,8 @@ def memory_advice(limit):
 def grade(submission, deadline, work):
     """(Results, Run) of the submission, graded by the gradebook in work; never raises for the
     submission's sake."""
-    from instructor.gradebook import Budget, Uncopyable, copy_safely, kill_strays, SPAWNING
+    from instructor.gradebook.copying import Budget, Uncopyable, copy_safely
+    from instructor.gradebook.processes import kill_strays
     started = time.monotonic()
     limit = memory_limit()
     run = Run(memory_limit_mb=megabytes(limit))
@@ -259,8 +261,7 @@ def grade(submission, deadline, work):
         watch.done.set()
         end_tree(child.pid)
         child.wait()
-        with SPAWNING:
-            kill_strays()         # whatever it left: the autograder is their subreaper (main)
+        kill_strays()         # whatever it left: the autograder is their subreaper (run_command)
         log.seek(max(0, os.fstat(log.fileno()).st_size - 1500))
         last_words = log.read().decode(errors="replace").strip()
     run.seconds = round(time.monotonic() - started, 1)
@@ -294,7 +295,7 @@ def run_command(argv):
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--deadline", type=float, default=DEADLINE)
     options = parser.parse_args(argv)
-    from instructor.gradebook import become_subreaper
+    from instructor.gradebook.processes import become_subreaper
     become_subreaper()
     deadline = options.deadline
     with tempfile.TemporaryDirectory(prefix="kata-gradescope-", ignore_cleanup_errors=True) as work:
@@ -402,9 +403,12 @@ def build(out, classroom=False, deadline=DEADLINE):
         template.write(source, classroom)
         (source / FINGERPRINT).write_text(json.dumps(fingerprint(source), indent=2) + "\n")
         shutil.copytree(ROOT / "solutions", source / "solutions", ignore=template.SKIP)
+        (source / "instructor").mkdir()
         for name in INSTRUCTOR_FILES:
-            (source / "instructor").mkdir(exist_ok=True)
-            shutil.copy2(ROOT / "instructor" / name, source / "instructor" / name)
+            if (ROOT / "instructor" / name).is_dir():
+                shutil.copytree(ROOT / "instructor" / name, source / "instructor" / name, ignore=template.SKIP)
+            else:
+                shutil.copy2(ROOT / "instructor" / name, source / "instructor" / name)
         zipped = out / "autograder.zip"
         with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, text in (("setup.sh", SETUP), ("run_autograder", RUN_AUTOGRADER.replace("@DEADLINE@", f"{deadline:g}"))):
@@ -428,7 +432,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["run"]:
         return run_command(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m instructor.gradescope", description=__doc__.split("\n")[0])
+    parser = OneLineParser(prog="python -m instructor.gradescope", description=__doc__.split("\n")[0])
     parser.add_argument("out", metavar="OUT", help="the folder to write autograder.zip in")
     parser.add_argument("--classroom", action="store_true",
                         help="the class received the GitHub Classroom template (python -m instructor.template --classroom)")

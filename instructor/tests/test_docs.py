@@ -59,7 +59,8 @@ def words(n):
     return {5: "five"}.get(n, str(n))
 
 
-PLUGIN, GRADEBOOK, GRADESCOPE = "kata/settings.py", "instructor/gradebook.py", "instructor/gradescope.py"
+PLUGIN, GRADESCOPE = "kata/settings.py", "instructor/gradescope.py"
+GRADEBOOK, COPYING, GRADING = "instructor/gradebook/cli.py", "instructor/gradebook/copying.py", "instructor/gradebook/grading.py"
 
 
 def attacks():
@@ -97,7 +98,7 @@ FIGURES = [
      lambda: [constant(PLUGIN, "LEARNER_TIME_LIMIT")]),
     ("docs/contributing.md", "the learner's time limit, in the self-check", "an endless loop stopped within {} s",
      lambda: [constant(PLUGIN, "LEARNER_TIME_LIMIT")]),
-    # the gradebook's options and limits: instructor/gradebook.py
+    # the gradebook's options and limits: instructor/gradebook/
     ("docs/instructors.md", "the gradebook's defaults", "[--timeout {}] [--time-limit {}] [--jobs N] [--seed {}] "
      "[--max-output-mb {}]", lambda: [number(option_default(GRADEBOOK, o)) for o in
                                       ("--timeout", "--time-limit", "--seed", "--max-output-mb")]),
@@ -106,16 +107,16 @@ FIGURES = [
     ("docs/instructors.md", "CI's time limit", "`tox -e grade` in CI allows {} s.",
      lambda: [constant(PLUGIN, "GRADING_TIME_LIMIT")]),
     ("docs/instructors.md", "the copy limits", "so is a submission above {} MB or {} files.",
-     lambda: [number(constant(GRADEBOOK, "MAX_COPY_BYTES") / MB), number(constant(GRADEBOOK, "MAX_COPY_FILES"))]),
+     lambda: [number(constant(COPYING, "MAX_COPY_BYTES") / MB), number(constant(COPYING, "MAX_COPY_FILES"))]),
     ("docs/threat-model.md", "a grading process's memory", "caps each grading process at {} GB of data (`GRADER_MEMORY`)",
-     lambda: [number(constant(GRADEBOOK, "GRADER_MEMORY") / GB)]),
-    # the box: kata/settings.py's LIMITS, kata/sandbox.py
+     lambda: [number(constant(GRADING, "GRADER_MEMORY") / GB)]),
+    # the box: kata/settings.py's LIMITS, kata/namespaces.py
     ("docs/threat-model.md", "the box's limits", "CPU time, {} GB private memory, {} processes, {} MB per file, "
      "{} MB in all", lambda: [number(constant(PLUGIN, "LIMITS")["memory_bytes"] / GB), constant(PLUGIN, "LIMITS")["processes"],
                               number(constant(PLUGIN, "LIMITS")["file_bytes"] / MB),
                               number(constant(PLUGIN, "LIMITS")["disk_bytes"] / MB)]),
     ("docs/threat-model.md", "the box's /dev/shm", "(a tmpfs of at most {} MB,",
-     lambda: [number(constant("kata/sandbox.py", "SHM_BYTES") / MB)]),
+     lambda: [number(constant("kata/namespaces.py", "SHM_BYTES") / MB)]),
     # what a model may be, and training's budget: kata/worker.py, kata/training.py
     ("docs/threat-model.md", "the largest model", "(more than a {} is \"too large\"",
      lambda: [{1_000_000: "million"}.get(constant("kata/worker.py", "LARGEST_MODEL"), "?")]),

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from instructor import gradebook as gradebook_module
+from instructor.gradebook import cli, copying, grading, results_file, tampering
 from instructor.tests import submissions
 from instructor.tests.runs import (ROOT, exercise_of, gradebook, gradebook_command, grades_in, processes_mentioning,
                                    with_temp_folder)
@@ -166,15 +166,15 @@ def test_the_template_received_is_the_one_given(tmp_path, option):
     assert template.main([str(out), "--classroom"]) == 0
     given = out if option == "--template" else template.fingerprint_file(out)
     (tmp_path / "class").mkdir()
-    options = gradebook_module.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out"), option, str(given)])
-    assert gradebook_module.templates_received(options) == [template.fingerprint_of(classroom=True)]
+    options = cli.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out"), option, str(given)])
+    assert tampering.templates_received(options) == [template.fingerprint_of(classroom=True)]
 
 
 def test_by_default_a_repository_may_match_either_template_this_checkout_writes(tmp_path):
     from instructor import template
     (tmp_path / "class").mkdir()
-    options = gradebook_module.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out")])
-    assert gradebook_module.templates_received(options) == [template.fingerprint_of(False), template.fingerprint_of(True)]
+    options = cli.parse([str(tmp_path / "class"), "--out", str(tmp_path / "out")])
+    assert tampering.templates_received(options) == [template.fingerprint_of(False), template.fingerprint_of(True)]
 
 
 def test_a_python_without_tensorflow_is_one_line_and_exit_4_before_anyone_is_graded(tmp_path):
@@ -234,22 +234,22 @@ def test_an_empty_class_writes_the_header_only(tmp_path):
 def test_a_special_file_or_a_link_out_is_not_copied_and_named(tmp_path, builder, named):
     submissions.make_class(tmp_path / "class", [submissions.solved])
     student = builder(tmp_path / "class")
-    with pytest.raises(gradebook_module.Uncopyable, match=named):
-        gradebook_module.copy_submission(student, tmp_path / "kata" / "exercises", tmp_path / "sent")
+    with pytest.raises(copying.Uncopyable, match=named):
+        copying.copy_submission(student, tmp_path / "kata" / "exercises", tmp_path / "sent")
 
 
 def test_a_link_inside_the_submission_is_copied_as_a_link(tmp_path):
     student = submissions.solved(tmp_path)
     (student / "same.py").symlink_to(student / "one_to_one.py")
-    gradebook_module.copy_submission(student, tmp_path / "copy", tmp_path / "sent")
+    copying.copy_submission(student, tmp_path / "copy", tmp_path / "sent")
     assert os.readlink(tmp_path / "copy" / "same.py") == "one_to_one.py"
 
 
 @pytest.mark.parametrize("budget, named", [(dict(max_bytes=1000), "more than"), (dict(max_files=3), "more than 3 files")])
 def test_a_submission_beyond_the_size_bound_is_not_copied(tmp_path, budget, named):
     student = submissions.solved(tmp_path)
-    with pytest.raises(gradebook_module.Uncopyable, match=named):
-        gradebook_module.copy_submission(student, tmp_path / "copy", tmp_path / "sent", gradebook_module.Budget(**budget))
+    with pytest.raises(copying.Uncopyable, match=named):
+        copying.copy_submission(student, tmp_path / "copy", tmp_path / "sent", copying.Budget(**budget))
 
 
 @pytest.mark.parametrize("text", ["", "[]", '{"tests": [{"name": "x"}]}', '{"status": "pass", "score": NaN}',
@@ -257,12 +257,12 @@ def test_a_submission_beyond_the_size_bound_is_not_copied(tmp_path, budget, name
                                                  '"max_score": 9, "tests": []}'])
 def test_a_malformed_results_file_is_never_trusted(tmp_path, text):
     (tmp_path / "results.json").write_text(text)
-    assert gradebook_module.load_results(tmp_path / "results.json") == (None, gradebook_module.MALFORMED)
+    assert results_file.load_results(tmp_path / "results.json") == (None, results_file.MALFORMED)
 
 
 def test_a_results_file_that_is_a_link_is_never_read(tmp_path):
     (tmp_path / "results.json").symlink_to("/dev/zero")
-    assert gradebook_module.load_results(tmp_path / "results.json") == (None, gradebook_module.MALFORMED)
+    assert results_file.load_results(tmp_path / "results.json") == (None, results_file.MALFORMED)
 
 
 # --- hostile submissions: every student still gets a row, no process is left ----------------
@@ -411,22 +411,6 @@ def test_ctrl_c_stops_at_once_keeping_the_finished_rows_and_no_process(tmp_path)
     assert not processes_mentioning(str(temp))
 
 
-# --- the class report hook -------------------------------------------------------------------
-
-def test_the_class_report_is_written_when_its_module_exists(tmp_path, monkeypatch):
-    calls = []
-    module = type(os)("instructor.class_report")
-    module.write_class_report = lambda results_list, out: calls.append((results_list, out))
-    monkeypatch.setitem(sys.modules, "instructor.class_report", module)
-    gradebook_module.write_class_report_if_available([{"student": "a"}], tmp_path)
-    assert calls == [([{"student": "a"}], tmp_path)]
-
-
-def test_without_the_class_report_module_the_gradebook_runs_on(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "instructor.class_report", None)    # import fails
-    gradebook_module.write_class_report_if_available([], tmp_path)
-
-
 def test_the_gradebook_says_what_the_sandbox_cannot_enforce_here(tmp_path):
     from kata.sandbox import enforceable
     (tmp_path / "class").mkdir()
@@ -438,17 +422,17 @@ def test_the_gradebook_says_what_the_sandbox_cannot_enforce_here(tmp_path):
 def test_a_grading_process_has_limits_on_its_file_size_and_memory(tmp_path):
     """A forged model is counted before it is built (test_forged_models.py); should anything else
     grow the grader, the preloaded grading process is capped at GRADER_MEMORY of data."""
-    from instructor.preloaded import Preloaded
+    from instructor.gradebook.preloaded import Preloaded
     (tmp_path / "test_limits.py").write_text(
         "import resource\n"
         "def test_limits():\n"
-        f"    assert resource.getrlimit(resource.RLIMIT_DATA) == ({gradebook_module.GRADER_MEMORY},) * 2\n"
+        f"    assert resource.getrlimit(resource.RLIMIT_DATA) == ({grading.GRADER_MEMORY},) * 2\n"
         "    assert resource.getrlimit(resource.RLIMIT_FSIZE) == (2**20, 2**20)\n")
-    preloaded = Preloaded(gradebook_module.grading_env())
+    preloaded = Preloaded(grading.grading_env())
     try:
         pid = preloaded.start({"id": "limits", "kata": str(tmp_path), "log": str(tmp_path / "log.txt"),
                                "args": ["-q", "-p", "no:cacheprovider", "test_limits.py"], "limit": 2**20,
-                               "memory": gradebook_module.GRADER_MEMORY, "env": {}})
+                               "memory": grading.GRADER_MEMORY, "env": {}})
         code = preloaded.wait(pid, timeout=120)
     finally:
         preloaded.close()

@@ -2,8 +2,8 @@
 The hostile class of test_gradebook.py sends the same through a real gradebook run."""
 import csv
 
-from instructor import gradebook
 from instructor.class_report import Cause, causes_csv
+from instructor.gradebook.grades import write_csv
 
 FORMULA = '=HYPERLINK("http://127.0.0.1/","click")'
 
@@ -17,7 +17,7 @@ def test_grades_csv_writes_a_formula_as_text_and_a_lone_surrogate_visibly(tmp_pa
     rows = [{"student": "notes\udcff", "total": 0, "max_score": 205, "status": "error", "reason": "ValueError: \udcff"},
             {"student": "mallory", "total": 40, "max_score": 205, "status": "fail", "reason": FORMULA},
             {"student": "-bob", "total": -1, "max_score": 205, "status": "fail", "reason": "+1 @me"}]
-    gradebook.write_csv(tmp_path / "grades.csv", rows)            # a UnicodeEncodeError here ended a class run
+    write_csv(tmp_path / "grades.csv", rows)            # a UnicodeEncodeError here ended a class run
     read = {row["student"]: row for row in rows_of(tmp_path / "grades.csv")}
     assert read["mallory"]["reason"] == "'" + FORMULA
     assert read["notes\\udcff"]["reason"] == "ValueError: \\udcff"
@@ -27,7 +27,7 @@ def test_grades_csv_writes_a_formula_as_text_and_a_lone_surrogate_visibly(tmp_pa
 
 def test_the_honest_twin_reads_back_as_it_was_written(tmp_path):
     rows = [{"student": "alice", "total": 205, "max_score": 205, "status": "pass", "reason": "all checks pass"}]
-    gradebook.write_csv(tmp_path / "grades.csv", rows)
+    write_csv(tmp_path / "grades.csv", rows)
     assert rows_of(tmp_path / "grades.csv")[0]["reason"] == "all checks pass"
 
 

@@ -26,7 +26,7 @@ import sys
 import numpy as np
 
 WORKER_SIDE = {"kata", "kata.worker", "kata.protocol", "kata.progress", "kata.forkserver", "kata.sandbox", "kata.environment",
-               "kata.quiet", "kata.backend", "kata.processes", "kata.spawned_worker",
+               "kata.syscalls", "kata.landlock", "kata.seccomp", "kata.namespaces", "kata.quiet", "kata.backend", "kata.processes", "kata.spawned_worker",
                "kata.watch"}     # watch mode's loop, which forks each round: saves and rounds, no answers
 GRADER_TYPES = ("_pytest.config.Config", "_pytest.main.Session", "pluggy._manager.PluginManager",
                 "_pytest.config.argparsing.Parser")

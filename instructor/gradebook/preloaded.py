@@ -14,96 +14,23 @@ grading process's pid, then "ended" with its exit code (negative: the signal tha
 For a request with "fork_server", the grading process forks the kata's fork server
 (kata/forkserver.py) first, before pytest and the grader's modules make anything: the workers of
 the box then hold nothing of the grader's.
+
+This module is the gradebook's handle; the process itself is preloaded_server.py.
 """
 import json
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
-SERVER = r'''
-import json, os, resource, select, signal, sys, tempfile
-os.environ.update({"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"})
-quiet, saved = os.open(os.devnull, os.O_WRONLY), os.dup(2)
-os.dup2(quiet, 2)                        # TensorFlow's C++ start-up lines
-import numpy, pytest, keras
-import tensorflow as tf
-tf.config.threading.set_intra_op_parallelism_threads(1)
-tf.config.threading.set_inter_op_parallelism_threads(1)
-os.dup2(saved, 2)
-replies = sys.stdout
-
-
-def say(**message):
-    replies.write(json.dumps(message) + "\n")
-    replies.flush()
-
-
-def grade(job):
-    """In the forked grading process: never returns."""
-    code = 70
-    try:
-        os.setsid()
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-            signal.signal(number, signal.SIG_DFL)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (job["limit"], job["limit"]))
-        resource.setrlimit(resource.RLIMIT_DATA, (job["memory"], job["memory"]))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        null = os.open(os.devnull, os.O_RDONLY)
-        for fd, target in ((0, null), (1, log), (2, log)):
-            os.dup2(target, fd)
-        os.closerange(3, 1024)
-        os.chdir(job["kata"])
-        sys.path.insert(0, job["kata"])
-        os.environ.update(job["env"])
-        tempfile.tempdir = None              # TMPDIR may have changed: ask again
-        sys.stdin = open(os.devnull)
-        sys.stdout = os.fdopen(1, "w", buffering=1)
-        sys.stderr = os.fdopen(2, "w", buffering=1)
-        if job.get("fork_server"):          # the kata's: forked before the grader's modules exist
-            from kata.backend import workers_for_this_machine
-            from kata.forkserver import PREMADE, ForkServer
-            PREMADE.append(ForkServer.forked(workers_for_this_machine()))
-        code = int(pytest.main(job["args"]))
-    except SystemExit as exit:
-        code = exit.code if isinstance(exit.code, int) else 1
-    except BaseException:
-        code = 70
-    finally:
-        os._exit(code)
-
-
-say(ready=os.getpid())
-pending = b""
-while True:
-    if select.select([0], [], [], 0.05)[0]:
-        chunk = os.read(0, 65536)
-        if not chunk:
-            break
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in filter(None, lines):
-            job = json.loads(line)
-            pid = os.fork()
-            if pid == 0:
-                grade(job)
-            say(started=job["id"], pid=pid)
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
-        say(ended=pid, code=os.waitstatus_to_exitcode(status))
-'''
+SERVER = Path(__file__).with_name("preloaded_server.py")     # run by its path: see its docstring
 
 
 class Preloaded:
     """The gradebook's handle: start(job) -> pid, then wait(pid, timeout) -> exit code or None."""
 
     def __init__(self, env):
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, str(SERVER)], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                         start_new_session=True)
         self.changed = threading.Condition()

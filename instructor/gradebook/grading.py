@@ -1,0 +1,144 @@
+"""One submission graded: located, copied into a private copy of this checkout's graded files,
+graded by pytest in a grading process (--grade, the class box, the fork workers) within a timeout,
+its results file checked, its graded files compared; always a Results, an error with its reason
+when grading failed, unless the gradebook stopped first (Stopped)."""
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from instructor.shapes import WrongShape, locate
+from kata.environment import clean_environment
+from kata.results import NOT_REACHED
+from kata.results_model import Results, Status
+
+from .copying import Uncopyable, copy_submission
+from .processes import Stopped
+from .results_file import MALFORMED, MISSING, load_results
+from .tampering import tampering
+
+LOG_TAIL = 1500   # characters of a failed run's output kept as its reason
+GRADER_MEMORY = 4 * 2**30        # bytes of data a grading process may map: the grader needs under 1 GB
+GRADING_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_NUM_INTRAOP_THREADS": "1",
+               "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}   # a core each
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How every submission of a class is graded: the options, and what the class run prepared."""
+    timeout: float                 # seconds per submission
+    time_limit: float              # seconds one call of a student's code may run
+    seed: int
+    max_output_mb: int             # the largest file a grading process may write
+    received: list                 # the fingerprints a repository copy's graded files may match
+    training_cache: str = None     # the class's training cache folder, or None: train afresh
+
+
+def grading_env():
+    """The instructor's environment less all but what Python and TensorFlow need (kata/environment.py):
+    no token or secret of theirs reaches a grading process, nor KATA_EXPECTED_FINGERPRINT (the
+    comparison is made here, outside the child)."""
+    return clean_environment({**os.environ, **GRADING_ENV})
+
+
+def run_grading(kata, results, log, settings, processes):
+    """Grade kata/exercises in a grading process; the reason it did not finish, or None."""
+    limit = settings.max_output_mb * 2**20
+    arguments = ["-q", "--show-capture=no", f"--kata-seed={settings.seed}", f"--results-json={results}",
+                 "--grade", "--sandbox=class", "--workers=fork"]     # the box, whatever $KATA_WORKERS says
+    arguments.append(f"--time-limit={settings.time_limit:g}")
+    if settings.training_cache:     # outside every box: only the grading processes read and write it
+        arguments.append(f"--training-cache={settings.training_cache}")
+    env = {**grading_env(), "TMPDIR": str(kata.parent)}   # its workers' folders go where the gradebook cleans up
+    with open(log, "w+b") as output:     # read back through this handle: the submission may replace the file
+        job = {"id": str(kata), "kata": str(kata), "args": arguments, "log": str(log), "limit": limit,
+               "memory": GRADER_MEMORY, "fork_server": True,
+               "env": {name: env[name] for name in (*GRADING_ENV, "TMPDIR")}}
+        child = processes.start(job)
+        try:
+            code = child.wait(timeout=settings.timeout)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            processes.end(child)
+        if processes.stopping.is_set() and code != 0:
+            raise Stopped      # killed by the stop, not by its own doing
+        if code is None:
+            return (f"timed out after {settings.timeout:g} s: look for a loop that never ends "
+                    "or a model far too large; the checks graded before it are kept")
+        if code != 0:
+            return died(code, tail(output), load_results(results)[0])
+    return None
+
+
+def tail(output):
+    output.seek(max(0, os.fstat(output.fileno()).st_size - LOG_TAIL))
+    return output.read(LOG_TAIL).decode(errors="replace")
+
+
+def died(code, log_tail, partial):
+    """Why the grading process ended early: its code or signal, the check it was on, its last words."""
+    how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+    waiting = [t.name for t in (partial.tests if partial else ()) if t.message == NOT_REACHED]
+    during = f" during {waiting[0]}" if waiting else ""
+    words = [line for line in log_tail.splitlines() if line.strip(".sFEnBf[]% 0123456789")]  # not pytest's dots
+    return (f"the grading process {how}{during} (a crash, an exit or a kill in the submission's code)"
+            + (": " + " | ".join(words[-5:]) if words else ""))
+
+
+def grade(submission, settings, graded, trusted, processes):
+    """The results of one submission, always: an error with its reason when grading failed.
+    Stopped when the gradebook stops first."""
+    started = time.monotonic()
+    if processes.stopping.is_set():
+        raise Stopped
+    try:
+        located = locate(submission)
+    except WrongShape as shape:
+        return failed(submission, str(shape), started)
+    except OSError as error:
+        return failed(submission, f"could not read the submission: {error}", started)
+    with tempfile.TemporaryDirectory(prefix="kata-grade-", ignore_cleanup_errors=True) as tmp:
+        tmp = Path(tmp)
+        kata, sent = tmp / "kata", tmp / "sent"
+        try:
+            copy_submission(located.folder, kata / "exercises", sent)
+            shutil.copytree(graded, kata, dirs_exist_ok=True)
+        except (OSError, Uncopyable) as error:
+            return failed(submission, f"could not copy the submission: {error}", started)
+        reason = run_grading(kata, tmp / "results.json", tmp / "log.txt", settings, processes)
+        results, problem = load_results(tmp / "results.json")
+        if problem == MALFORMED:
+            reason = MALFORMED + (f". Also: {reason}" if reason else "")
+        if results is None:
+            reason = reason or problem or MISSING
+            results = Results.error(reason)
+        elif results.status is Status.ERROR and not reason:
+            reason = results.message or MISSING
+        edits = tampering(sent, kata, trusted, settings.received)
+    if edits:
+        reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
+    if reason:
+        results = results.with_error(reason)
+    elif located.note:
+        results = replace(results, message=located.note)
+    return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1))
+
+
+def grade_or_stop(submission, settings, graded, trusted, processes):
+    """grade(), with a fault of the gradebook itself costing this row only; None when stopped."""
+    try:
+        return grade(submission, settings, graded, trusted, processes)
+    except Stopped:
+        return None
+    except Exception as error:
+        return failed(submission, f"the gradebook failed: {type(error).__name__}: {error}", 0)
+
+
+def failed(submission, reason, started):
+    seconds = round(time.monotonic() - started, 1) if started else None
+    return Results.error(reason, student=submission.name, seconds=seconds)
