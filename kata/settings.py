@@ -48,7 +48,7 @@ def seconds(text):
 
 
 def existing_folder(text):
-    """--impl: a folder beside the kata's root by name (exercises, solutions), or any folder by path."""
+    """--impl: a folder beside the kata's root by name (exercises), or any folder by path."""
     folder = Path(text) if Path(text).is_dir() or "/" in text else ROOT / text
     if not folder.is_dir():
         raise ValueError(text)
@@ -130,7 +130,7 @@ def add_options(parser):
 class Settings:
     """One session's options, read and checked."""
     folder: Path                 # the graded folder
-    label: str                   # how the learner names it: exercises, solutions, or the path given
+    label: str                   # how the learner names it: exercises, or the path given
     seed: int
     grade: bool
     workers: str                 # fork or spawn

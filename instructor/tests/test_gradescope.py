@@ -297,4 +297,4 @@ def test_the_deadline_is_written_into_run_autograder(tmp_path):
         assert 'DEADLINE="${KATA_DEADLINE:-300}"' in archive.read("run_autograder").decode()
     refused = subprocess.run([PYTHON, "-m", "instructor.gradescope", str(tmp_path / "x"), "--deadline", "5"],
                              cwd=ROOT, capture_output=True, text=True)
-    assert refused.returncode == 2 and "--deadline" in refused.stderr and "between 30 and 86400" in refused.stderr
+    assert refused.returncode == 4 and len(refused.stderr.splitlines()) == 1 and "--deadline" in refused.stderr and "between 30 and 86400" in refused.stderr
