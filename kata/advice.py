@@ -374,3 +374,265 @@ def counting_diagnosis(function, answers):
         if all(formula(*size) == got for size, got in answers.items()):
             return cause, why, change
     return "wrong_count", WHY_COUNT[function], "compare your formula with that, term by term."
+
+
+# --- what each failure says: why it matters and what to change, given the facts -------------------
+# Each returns {"why": ..., "change": ...} for fail(**...); the check or the grader's reading of an
+# answer decides when it applies and gives the facts, already as text where they are code.
+
+# An answer that is not what the tests read (kata/answers.py).
+
+def not_a_pair(returned_none):
+    return {"why": "the tests unpack X, y = make_dataset(...) as model.fit(X, y) would.",
+            "change": "end the function with: return X, y" if returned_none else "return exactly X and y, in that order."}
+
+
+def not_an_array(name):
+    return {"why": "shapes are the point of this kata, and only an array has the shape Keras sees.",
+            "change": f"build {name} with numpy, e.g. np.array(...).reshape(...)."}
+
+
+def not_numbers(name):
+    return {"why": "Keras trains on numbers; the tests compare your values with the sequence as numbers, "
+                   "not as they would read once converted.",
+            "change": f"build {name} from numbers, e.g. np.arange(length) / length, with no str() or complex values."}
+
+
+def unreadable_answer():
+    return {"why": "the tests read your arrays back from the process that ran your code.",
+            "change": "return plain numpy arrays of numbers, e.g. np.array(...).reshape(...)."}
+
+
+def not_a_model(returned_none):
+    return {"why": "the tests inspect and train the model that build_model returns.",
+            "change": "end the function with: return model" if returned_none
+            else "return the model itself, not its summary, history or layers."}
+
+
+def too_large_to_load():
+    return {"why": "the tutorial's model is tiny; one this large would take minutes to save, load and train.",
+            "change": "fix the layer sizes: LSTM(length) and the output layer the exercise names."}
+
+
+def activation_not_a_name():
+    return {"why": "the tests train a fresh copy of your model from its layers and their settings; an activation is "
+                   "one of Keras's functions, and a layer or any other object in its place can hold values of its own "
+                   "(the targets, say) that no training learned.",
+            "change": "give activation= the name of a Keras activation; leave it out on the output layer, which is linear."}
+
+
+def stateful(layers, batch_shape):
+    """layers: the stateful ones, named; batch_shape: X's shape as code, '(1, length, 1)'."""
+    return {"why": "stateful=True carries each sample's last state over into the next call, so what the model "
+                   "predicts for X depends on what it read before. The tutorial, like this exercise, reads the "
+                   "whole sequence in one batch and starts every pass afresh; the tests train and predict your "
+                   "model that way, and a state carried from call to call would change what they measure.",
+            "change": f"remove stateful=True: {' and '.join(layers)}. The input may keep a batch size that "
+                      f"X's samples fill, such as keras.Input(batch_shape={batch_shape})."}
+
+
+def model_not_loadable(layers, foreign):
+    """layers: the Keras layers the tests build; foreign: what the learner's archive names beyond them."""
+    return {"why": "the tests save your model, load it back in safe mode and train a fresh copy from its "
+                   "layers and settings alone: they take Keras's own layers that these models are built from ("
+                   + ", ".join(layers) + "), and Keras's own optimizers, losses and activations; a custom "
+                   "layer or model class, a Lambda, or a layer holding values of its own cannot cross.",
+            "change": "build the model from keras.layers (LSTM, Dense, TimeDistributed, RepeatVector), "
+                      "with no class or Lambda of your own" + (f", and leave out {', '.join(foreign)}." if foreign else ".")}
+
+
+def no_input_shape(input_shape):
+    """input_shape: one sample's shape as code, '(length, 1)'."""
+    return {"why": "Keras only knows the shapes, the outputs and the parameter counts once it knows the input.",
+            "change": f"start the model with keras.Input(shape={input_shape})."}
+
+
+def not_compiled():
+    return {"why": "training needs a loss to measure the error and an optimizer to reduce it.",
+            "change": "call model.compile(...) before returning the model."}
+
+
+# Before and while the tests train the model (kata/answers.py's train).
+
+def too_large_to_train():
+    return {"why": "the tutorial's model is tiny; a huge one would take minutes to train.",
+            "change": "fix the layer sizes (the parameter-count check shows which)."}
+
+
+def input_cannot_take_X():
+    return {"why": "the tests train on the exercise's X, which your model cannot take.",
+            "change": "fix the input shape first (see the input-shape check)."}
+
+
+def cannot_build_for_X(input_shape):
+    return {"why": "the tests train your model on the tutorial's data, all of X at once.",
+            "change": f"give the model one input, keras.Input(shape={input_shape})."}
+
+
+def output_unlike_y():
+    return {"why": "Keras would broadcast the target against a wrong output and report a meaningless loss.",
+            "change": "fix the output shape first (see the output-shape check)."}
+
+
+def too_costly_to_train(steps):
+    return {"why": f"the tests train your model {steps} steps here, in the process that grades every exercise; "
+                   "a correct one takes about a second, and a model far larger would hold up the whole run.",
+            "change": "give each layer the exercise's sizes: at length 5 no layer needs more than 5 timesteps "
+                      "or 5 units (RepeatVector(n) repeats its input n times: n is the output's timesteps)."}
+
+
+def training_failed():
+    return {"why": "the tests train your model on the tutorial's data with your loss and optimizer.",
+            "change": "check the loss, the optimizer and the layers (the other checks show which)."}
+
+
+def does_not_learn(last_layer, activation, optimizer, frozen):
+    return {"why": "the tests train a fresh model on the tutorial's data with your loss and optimizer "
+                   "family; a correct architecture learns it at every seed.",
+            "change": likely_cause(last_layer, activation, optimizer, frozen)}
+
+
+# The data (kata/checks/datasets.py).
+
+def X_and_y_swapped():
+    return {"why": "the tests unpack X, y = make_dataset(...) as model.fit(X, y) takes them: the input first, "
+                   "then the targets.",
+            "change": "return X, y in that order: you return y first."}
+
+
+def wrong_shape(name, pattern, expected):
+    """Why X or y must have the expected shape (the change comes from shape_diagnosis)."""
+    return {"why": WHY_SHAPE[name].format(pattern=pattern, output=shape_text((None,) + tuple(expected)[1:]),
+                                          axes=axes_text(expected))}
+
+
+def wrong_values(x_holds, y_holds):
+    return {"why": f"the model learns {y_holds} from {x_holds}, so the data must hold exactly these values."}
+
+
+def values_change(cause, name, holds, dtype="", worst=None):
+    """What to change for values that differ from the expected ones, by the cause the check found:
+    worst is (expected, stored) of the value a low-precision dtype got furthest from."""
+    if cause == "values_not_divided":
+        return "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
+    if cause == "integer_division":
+        return (f"{name} holds whole numbers ({dtype}): // is integer division, which "
+                "rounds every value below 1 down to 0. Divide with /: np.arange(length) / length.")
+    if cause == "low_precision":
+        return (f"{name} is {dtype}, which holds about 3 significant digits ({worst[0]:g} is "
+                f"stored as {worst[1]:.6g}): use float32 or float64, as np.arange(length) / length gives.")
+    if holds == "the sequence":
+        return "fill it from the sequence [i / length for i in range(length)], then reshape."
+    return f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
+
+
+# The model (kata/checks/models.py).
+
+def input_shape(input_shape, samples, batch_size=None, hard_coded=False):
+    """input_shape: one sample's shape as code; samples: "X's 1 sample"; batch_size: the learner's
+    fixed batch size where it is the only difference; hard_coded: a length of 5 in it at another length."""
+    why = "the model's input must match X from make_dataset, without its samples axis."
+    if batch_size is not None:
+        return {"why": "the model's input must match X from make_dataset, without its samples axis; a fixed batch "
+                       f"size must be one that {samples} fill in whole batches, and {batch_size} is not.",
+                "change": f"leave out the batch size: keras.Input(shape={input_shape}), with no batch_size or batch_shape."}
+    if hard_coded:
+        return {"why": why, "change": f"a length of 5 is hard-coded in the input shape: write keras.Input(shape={input_shape})."}
+    return {"why": why, "change": f"start the model with keras.Input(shape={input_shape}) "
+                                  f"(or give the first layer input_shape={input_shape})."}
+
+
+def output_shape():
+    return {"why": "the output must have the shape of y, or Keras broadcasts.",
+            "change": "compare your layers with the expected ones:"}
+
+
+def not_lstm(named):
+    """Another recurrent layer where the LSTM check looks, when layer_advice names no other cause."""
+    return {"why": "the exercise, as the tutorial, is built with LSTM layers.",
+            "change": f"use an LSTM in place of {named}."}
+
+
+def output_activation(last_layer):
+    return {"why": "the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
+                   "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
+                   "sums to 1): whether the model learns would depend on luck.",
+            "change": output_activation_change(last_layer)}
+
+
+def return_sequences(expected, wanted, pattern):
+    """expected: each LSTM's return_sequences, in order; wanted: the last one's."""
+    return {"why": "with return_sequences=True the LSTM outputs every timestep (samples, timesteps, units); "
+                   "without it only the last one (samples, units). " +
+                   ("the encoder hands only its last output to RepeatVector; the decoder feeds "
+                    "TimeDistributed, which needs every timestep." if len(expected) > 1 else
+                    "TimeDistributed needs every timestep." if wanted else
+                    f"{pattern} uses only the last output."),
+            "change": " then ".join(f"LSTM(length{', return_sequences=True' if r else ''})" for r in expected) + "."}
+
+
+def time_distributed(has, pattern, tail, last_recurrent=None, returns_last_only=False, lstm_code=""):
+    """Whether TimeDistributed is where the exercise has it: has, the learner's model uses it (it should
+    not); else tail is what follows its last recurrent layer (class names and names, in order),
+    last_recurrent that layer's name, lstm_code the exercise's LSTM as code."""
+    why = "TimeDistributed applies the same Dense layer to each timestep: one output per timestep. "
+    if has:
+        return {"why": why + f"It is not part of {pattern}.", "change": "use a plain Dense layer."}
+    ends = " -> ".join(name for _, name in tail)
+    first = f"give {last_recurrent} return_sequences=True ({lstm_code}), and " if returns_last_only else ""
+    if [kind for kind, _ in tail] == ["Dense"]:
+        return {"why": why + "A bare Dense on 3D input does this silently in Keras 3; the exercise asks you to say it.",
+                "change": first + "wrap the output layer: TimeDistributed(Dense(1))."}
+    return {"why": why + f"Your model ends with {ends or 'no layer'}" + (f" after {last_recurrent}" if last_recurrent else "")
+            + ", not a Dense applied to each timestep.",
+            "change": first + "end the model with TimeDistributed(Dense(1))" + (f" in place of {ends}." if ends else ".")}
+
+
+def lstm_units(wrong, count):
+    """wrong: the hard-coded units of the learner's LSTM, or None; count: the exercise's LSTMs."""
+    return {"why": "the tutorial gives each LSTM as many units as the sequence has values.",
+            "change": f"LSTM(length) rather than LSTM({wrong}): use the length argument." if wrong is not None
+            else "use exactly " + " then ".join(["LSTM(length)"] * count) + "."}
+
+
+def parameter_count():
+    return {"why": "the count follows from the layers and their sizes (the bonus exercise parameters.py works it out).",
+            "change": "compare your layers with the expected ones; the first difference is marked:"}
+
+
+def frozen_layers():
+    return {"why": "a frozen layer (trainable=False) cannot learn the sequence.", "change": "remove trainable=False."}
+
+
+def loss():
+    return {"why": "the tutorial measures the error as mean squared error: it weighs "
+                   "a large miss most, which pulls every step towards its target.",
+            "change": "model.compile(loss='mean_squared_error', optimizer='adam')."}
+
+
+def optimizer():
+    return {"why": "the tutorial trains with Adam; the graded training keeps your optimizer's family.",
+            "change": "model.compile(loss='mean_squared_error', optimizer='adam')."}
+
+
+# The parameter counts (kata/checks/parameters.py).
+
+def not_a_whole_number(kind, source):
+    """kind: the type the count came back as ('float'); source: the learner's parameters.py."""
+    return {"why": "a layer has a whole number of weights.",
+            "change": "end the function with: return <the count>" if kind == "NoneType"
+            else "return the number itself, not text." if kind == "str" else float_change(source)}
+
+
+def negative_count():
+    return {"why": "a layer cannot have fewer than no weights.",
+            "change": "check the signs in your formula: every weight adds to the count."}
+
+
+def time_distributed_count(n, shared, whole, timesteps):
+    """n: the tutorial's length; shared: Keras's count of TimeDistributed(Dense(1)) on n features; whole: Dense(n)'s."""
+    return {"why": f"TimeDistributed applies one Dense(1) to every timestep: its {shared} weights are shared, "
+                   f"so Keras counts {shared} on {', '.join(map(str, timesteps))} timesteps alike. Dense({n}) "
+                   f"maps the many-to-one LSTM's one vector of {n} to {n} outputs at once: {whole} weights.",
+            "change": "get dense_params right first (its own checks say how): TimeDistributed adds nothing to "
+                      "it, since one Dense(1) serves every timestep, with no factor for the timesteps."}

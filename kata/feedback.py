@@ -6,25 +6,32 @@ Pure Python: no TensorFlow, no numpy.
 """
 import re
 from dataclasses import asdict, dataclass
-from enum import Enum
 
 import pytest
 
+from .words import Word
 
-class Kind(str, Enum):
+
+class Kind(Word):
     """How a check that did not pass failed: the terminal files it by this; every kind fails the check."""
     FAILED = "failed"
     NOT_STARTED = "not started"
     BROKEN = "broken"                # the learner's function raised, or its file has no such function
     BROKEN_FILE = "broken file"      # the module does not import
 
-    def __str__(self):               # the word, on every Python (3.11 changed an enum's format)
-        return self.value
-
-    __hash__ = str.__hash__          # a key equal to its word, in a dict or a set
-
 
 FAILED, NOT_STARTED, BROKEN, BROKEN_FILE = Kind
+
+
+@dataclass(frozen=True)
+class Table:
+    """Details that a run shows in full once, such as the learner's layers beside the expected ones:
+    the next failure with the same table points to it (report.failure_text decides, at the edge)."""
+    name: str                  # 'your layers beside the expected ones for build_model(5)'
+    text: str
+
+    def pointer(self):
+        return f"    ({self.name}: see the table above)"
 
 
 @dataclass(frozen=True)
@@ -35,19 +42,22 @@ class Feedback:
     expected: str = ""
     why: str = ""
     change: str = ""
-    details: str = ""          # a table, or further lines, shown as they are
+    details: object = ""       # further lines, shown as they are, or a Table
     kind: str = FAILED
     file: str = None           # the learner's file and line the feedback points at, when known
     line: int = None
+    function: str = ""         # the learner's function whose call ended so, when the feedback is of one call
 
-    def text(self):
-        """The learner-facing text: the five parts one per line, then the details; no colour codes."""
+    def text(self, shown=()):
+        """The learner-facing text: the five parts one per line, then the details; no colour codes.
+        Details that are a Table in shown (those the run has shown in full) are a pointer to it."""
         if self.got or self.expected or self.why or self.change:
             text = (f"{self.called}\n  got:      {self.got}\n  expected: {self.expected}\n"
                     f"  why:      {self.why}\n  change:   {self.change}")
         else:
             text = self.called
-        return visible(re.sub(r"\x1b\[[0-9;]*m", "", text + (f"\n{self.details}" if self.details else "")))
+        details = self.details.pointer() if self.details in shown else getattr(self.details, "text", self.details)
+        return visible(re.sub(r"\x1b\[[0-9;]*m", "", text + (f"\n{details}" if details else "")))
 
     def as_dict(self):
         return asdict(self)

@@ -44,19 +44,23 @@ def hints(exercise):
     return steps
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What the hints are chosen by, of one check that did not pass: the learner's functions whose
+    answers it read, in order (kata/report.py's Outcome.functions), and what its feedback says to change."""
+    functions: tuple = ()
+    change: str = ""
+
+
 def names(text):
     """The code names in a text: 'TimeDistributed', 'return_sequences', 'LSTM', not plain words."""
     return {name for name in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)
             if (any(c.isupper() for c in name) or "_" in name) and name != "None"}
 
 
-def change_line(failure):
-    return next((line for line in failure.splitlines() if line.strip().startswith("change:")), "")
-
-
 def failing_functions(failures):
-    """The functions the failures' first lines call, e.g. {'make_dataset'}."""
-    return set(re.findall(r"\b([a-z_]+)\(", " ".join(f.splitlines()[0] for f in failures if f)))
+    """The functions the failures are about, e.g. {'make_dataset'}."""
+    return {function for failure in failures for function in failure.functions}
 
 
 def current(step, failures):
@@ -67,16 +71,16 @@ def current(step, failures):
 
 def first_hint_for(exercise, failures, shown=()):
     """The one hint a plain run shows, or None: among the hints that give no code, are not stale and
-    not in shown, those about the function the first failure calls, the one sharing most code names
-    with the failures' 'change:' lines (first failures counting most); else the first current one."""
+    not in shown, those about a function the first failure is about, the one sharing most code names
+    with the failures' changes (first failures counting most); else the first current one."""
     steps = [s for s in hints(exercise) if not s.code and current(s, failures) and s.number not in shown]
     if not steps:
         return None
-    called = failures[0].splitlines()[0] if failures and failures[0] else ""
-    about = [s for s in steps if s.function and f"{s.function}(" in called] or steps[:1]
+    first = failures[0].functions if failures else ()
+    about = [s for s in steps if s.function and s.function in first] or steps[:1]
 
     def score(step):
-        return sum(len(names(step.text) & names(change_line(f))) / (rank + 1) for rank, f in enumerate(failures))
+        return sum(len(names(step.text) & names(f.change)) / (rank + 1) for rank, f in enumerate(failures))
     return max(about, key=lambda s: (score(s), -s.number))
 
 
@@ -145,7 +149,7 @@ def gives_code(step):
 
 def plan(exercise, failures, shown, announced, asked=None):
     """What a run says about hints: (the hints to show, the line after them, the hints shown and the
-    code hint announced once it has said it). asked: None (a plain run: the hint for the first
+    code hint announced once it has said it). failures: [Failure]. asked: None (a plain run: the hint for the first
     failure), "more" (--hints: the next one not shown, or first the news that it gives the code)
     or "all"."""
     steps = hints(exercise)

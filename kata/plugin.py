@@ -33,6 +33,7 @@ class Run:
     outcomes: list = field(default_factory=list)      # [Outcome], one per graded check's report
     printed: dict = field(default_factory=dict)       # {call: [answer, shown]}: each call's own output shown once
     verdicts: dict = field(default_factory=dict)      # {nodeid: Verdict} of each graded check's call
+    tables: set = field(default_factory=set)          # the feedback Tables shown in full so far
 
 
 RUN = pytest.StashKey[Run]()
@@ -53,8 +54,7 @@ def pytest_configure(config):
     tf.random.set_seed(settings.seed)
     first_op_quietly()
     kata = Kata(settings.folder, settings.label, settings.seed, server, settings.time_limit, settings.box,
-                TrainingCache(settings.training_cache) if settings.training_cache else None)
-    kata.echo = settings.echo
+                TrainingCache(settings.training_cache) if settings.training_cache else None, echo=settings.echo)
     config.stash[RUN] = run = Run(settings, kata)
     config.stash[KATA] = kata
     if settings.results_json or settings.grade:
@@ -122,7 +122,7 @@ def pytest_collection_finish(session):
 def pytest_runtest_setup(item):
     run = item.config.stash.get(RUN, None)
     if run is not None:
-        run.kata.consulted = []
+        run.kata.new_check()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -134,13 +134,14 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None and call.when == "call":
         error = call.excinfo.value
         traceback_wanted = item.config.option.verbose > 0 or not graded
-        rep.longrepr = report.failure_text(error, traceback_wanted) or rep.longrepr
+        rep.longrepr = report.failure_text(error, traceback_wanted, run.tables if run else None) or rep.longrepr
         verdict.kind = getattr(error, "kind", Kind.FAILED)
         if isinstance(error, Failed):
             verdict.feedback = error.feedback
             rep.sections = [s for s in rep.sections if "stderr" not in s[0]]
     if graded and call.when == "call":
         verdict.output = report.printed(run.kata.consulted)     # the results' output of this check
+        verdict.functions = tuple(dict.fromkeys(answer.function for answer in run.kata.consulted))
     if graded and (rep.when == "call" or not rep.passed):
         run.outcomes.append(Outcome.of(item, rep, verdict))
         report.fold(verdict, run.outcomes, item.config.option.verbose > 0)

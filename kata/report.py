@@ -3,14 +3,14 @@ import json
 import textwrap
 import traceback
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from .advice import TIPS
-from .feedback import Failed, Kind, visible
-from .hints import hints, plan, remember, seen
+from .feedback import Failed, Kind, Table, visible
+from .hints import Failure, hints, plan, remember, seen
 from .registry import ORDER, rank
 from .results_model import Status
+from .words import Word
 
 WIDTH = 72
 SHOWN_PER_EXERCISE = 5   # full failure messages per exercise, one per check; the rest are listed by name
@@ -25,7 +25,7 @@ CATEGORIES = {
 }
 
 
-class Ended(str, Enum):
+class Ended(Word):
     """How one graded check ended, as the terminal tells it: its results status is Ended.result."""
     PASS = "pass"
     FAIL = "fail"
@@ -33,10 +33,6 @@ class Ended(str, Enum):
     BROKEN_FILE = "broken file"
     ERROR = "error"              # a fault outside the check itself, e.g. in a fixture
 
-    def __str__(self):               # the word, on every Python (3.11 changed an enum's format)
-        return self.value
-
-    __hash__ = str.__hash__          # a key equal to its word, in a dict or a set
 
     @property
     def result(self):
@@ -59,6 +55,7 @@ class Verdict:
     kind: object = None
     feedback: object = None
     output: str = ""
+    functions: tuple = ()       # the learner's functions whose answers the check read, in order
 
 
 OUTPUT_SHOWN = 1500      # characters of one call's own output shown: under a failing check, or at the end
@@ -122,12 +119,18 @@ def points_of(item):
     return marker.args[0] if marker else 1
 
 
-def failure_text(error, traceback_wanted=False):
+def failure_text(error, traceback_wanted=False, tables=None):
     """The learner-facing text of a failed check; None (pytest's traceback) for a fault of the kata
     when a traceback is wanted. A timeout in the learner's code is already a Failed naming the call
-    (see kata/answers.py); one elsewhere in a check is named here."""
+    (see kata/diagnosis.py); one elsewhere in a check is named here. tables: the Tables this run has
+    shown in full (a later failure with one points to it; this one's is added)."""
     if isinstance(error, Failed):
-        return str(error)
+        if tables is None:
+            return str(error)
+        text = error.feedback.text(tables)
+        if isinstance(error.feedback.details, Table):
+            tables.add(error.feedback.details)
+        return text
     if "Timeout" in str(error):
         return ("timed out: the check was still running after the time limit.\n"
                 "  Look for a loop that never ends, or layers far larger than the exercise asks for.")
@@ -150,6 +153,7 @@ class Outcome:
     points: int
     feedback: object = None     # the Feedback record of a failed check, when it has one
     shown: bool = False         # its message was shown in full (fold() decides; not folded into a line)
+    functions: tuple = ()       # the learner's functions whose answers the check read, in order
 
     def __post_init__(self):
         self.status = Ended(self.status)
@@ -158,7 +162,7 @@ class Outcome:
     def of(cls, item, rep, verdict):
         message = "" if rep.passed else (rep.longreprtext or "")
         return cls(item.nodeid, exercise_of(item), Ended.of(rep, verdict.kind), message, verdict.output,
-                   points_of(item), verdict.feedback)
+                   points_of(item), verdict.feedback, functions=verdict.functions)
 
 
 def check_name(outcome):
@@ -214,7 +218,7 @@ def not_started_lines(outcomes):
     functions = {}
     for outcome in outcomes:
         if outcome.status is Ended.NOT_STARTED and outcome.feedback:
-            path, function = outcome.feedback.file, outcome.feedback.cause.split(".")[1]   # <exercise>.<function>.not_started
+            path, function = outcome.feedback.file, outcome.feedback.function
             functions.setdefault(path, [])
             if function not in functions[path]:
                 functions[path].append(function)
@@ -262,7 +266,7 @@ def hint_failures(outcomes):
     broken), whose functions all fail alike, so that no hint about one of them is passed over."""
     if any(o.status is Ended.BROKEN_FILE for o in outcomes):
         return []
-    return [o.message for o in outcomes if o.status is not Ended.PASS]
+    return [Failure(o.functions, o.feedback.change if o.feedback else "") for o in outcomes if o.status is not Ended.PASS]
 
 
 def remembered_progress(path, table, outcomes):

@@ -30,6 +30,26 @@ CHUNK = 50              # steps between two readings of the clock
 UNROLLED_UP_TO = 16     # timesteps: a recurrent layer over more runs as a loop (unrolled, a long sequence takes GBs)
 
 
+def without_initialisers(config):
+    """A layer's config with every *_initializer left out, nested layers' too: Keras's defaults instead."""
+    if isinstance(config, dict):
+        return {key: without_initialisers(value) for key, value in config.items() if not key.endswith("_initializer")}
+    if isinstance(config, list):
+        return [without_initialisers(value) for value in config]
+    return config
+
+
+def freshly_initialised(model, seed):
+    """The same architecture, loss and optimizer class, with weights drawn here from Keras's default
+    initialisers at the seed: whatever weights (or initialisers) the learner's archive carries, the
+    training check starts from scratch, as the tutorial's model does."""
+    import keras
+    from .architecture import compiled_like
+    keras.utils.set_random_seed(seed)
+    return compiled_like(keras.models.clone_model(
+        model, clone_function=lambda layer: layer.__class__.from_config(without_initialisers(layer.get_config()))), model)
+
+
 class TooCostly(Exception):
     """A model the grader does not train, or stopped training: what made it so, in the learner's words."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kata.answers import refused_objects
+from kata.vetting import refused_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 HONEST = sorted(str(path.relative_to(ROOT)) for path in [*(ROOT / "solutions").glob("*_*.py"),
@@ -134,7 +134,8 @@ def test_the_output_activation_is_read_whatever_its_spelling():
 LOAD_FORGED = '''
 import json, sys, types, zipfile
 import keras
-from kata.answers import Kata, freshly_initialised
+from kata.answers import Kata
+from kata.training import freshly_initialised
 from kata.feedback import Failed
 from kata.registry import BY_NAME
 sys.path.insert(0, "solutions")

@@ -1,7 +1,8 @@
 """make_dataset(length): X and y as numpy arrays of the shapes Keras expects, holding the sequence."""
 import numpy as np
 
-from ..advice import WHY_SHAPE, axes_text, shape_diagnosis
+from .. import advice
+from ..advice import shape_diagnosis
 from ..feedback import fail, shape_text
 from ..registry import LENGTHS
 from . import check
@@ -15,9 +16,7 @@ def check_swapped(exercise, length, X, y):
              f"{shape_text(X.shape)} and y of shape {shape_text(y.shape)}: y's shape and X's, the other way round.",
              got=f"X {shape_text(X.shape)}, y {shape_text(y.shape)}",
              expected=f"X {shape_text(x_shape)}, y {shape_text(y_shape)}",
-             why="the tests unpack X, y = make_dataset(...) as model.fit(X, y) takes them: the input first, "
-                 "then the targets.",
-             change="return X, y in that order: you return y first.")
+             **advice.X_and_y_swapped())
 
 
 def check_shape(exercise, length, name, array, expected, reading):
@@ -27,8 +26,7 @@ def check_shape(exercise, length, name, array, expected, reading):
         fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} of shape {shape_text(array.shape)}.",
              got=shape_text(array.shape),
              expected=f"{shape_text(expected)}: {reading.format(n=length)}",
-             why=WHY_SHAPE[name].format(pattern=exercise.pattern, output=shape_text((None,) + expected[1:]),
-                                  axes=axes_text(expected)),
+             **advice.wrong_shape(name, exercise.pattern, expected),
              change=change)
 
 
@@ -36,17 +34,13 @@ def value_diagnosis(name, array, got, want, length, holds):
     """(cause, change) for values that differ from the expected ones (got, want: flat floats)."""
     same_size = got.shape == want.shape
     if same_size and np.allclose(got, want * length):
-        return "values_not_divided", "divide by the length: the values are i / length, so 0.0 0.2 ... 0.8 for length 5."
+        return "values_not_divided", advice.values_change("values_not_divided", name, holds)
     if same_size and array.dtype.kind in "iu" and np.array_equal(got, np.floor(want)):
-        return "integer_division", (f"{name} holds whole numbers ({array.dtype}): // is integer division, which "
-                                    "rounds every value below 1 down to 0. Divide with /: np.arange(length) / length.")
+        return "integer_division", advice.values_change("integer_division", name, holds, array.dtype)
     if same_size and array.dtype.kind == "f" and array.dtype.itemsize < 4 and np.allclose(got, want, atol=1e-2):
         worst = int(np.argmax(np.abs(got - want)))
-        return "low_precision", (f"{name} is {array.dtype}, which holds about 3 significant digits ({want[worst]:g} is "
-                                 f"stored as {got[worst]:.6g}): use float32 or float64, as np.arange(length) / length gives.")
-    if holds == "the sequence":
-        return "wrong_values", "fill it from the sequence [i / length for i in range(length)], then reshape."
-    return "wrong_values", f"it should hold {holds}, built from the sequence [i / length for i in range(length)]."
+        return "low_precision", advice.values_change("low_precision", name, holds, array.dtype, (want[worst], got[worst]))
+    return "wrong_values", advice.values_change("wrong_values", name, holds)
 
 
 def check_values(exercise, length, name, array, expected):
@@ -59,7 +53,7 @@ def check_values(exercise, length, name, array, expected):
     fail(f"{exercise.name}.{name}_{cause}", f"{exercise}.make_dataset({length}) returned {name} holding other values than {holds}.",
          got=np.array2string(np.ravel(array)[:10], precision=3) + (" ..." if got.size > 10 else "") + dtype,
          expected=np.array2string(expected.ravel(), precision=3) + " (flattened)",
-         why=f"the model learns {exercise.y_holds} from {exercise.x_holds}, so the data must hold exactly these values.",
+         **advice.wrong_values(exercise.x_holds, exercise.y_holds),
          change=change)
 
 

@@ -1,5 +1,6 @@
 """build_model(length): the layers, shapes, parameter counts and compile settings of each architecture."""
-from ..advice import layer_advice, output_activation_change
+from .. import advice
+from ..advice import layer_advice
 from ..architecture import (class_name, family, layer_code, layer_name, layers_of, output_activation, output_for,
                             recurrent_layers, takes, trainable_count)
 from ..feedback import code_shape, fail, shape_text
@@ -26,14 +27,7 @@ def test_input_shape_is_timesteps_by_features(kata, exercise, length):
              f"{exercise}.build_model({length}) takes input of shape {shape_text(got)}.", got=shape_text(got),
              expected=f"{shape_text(expected)}: any number of samples, each {shape_text(expected[1:])} "
                       + ("(timesteps, features)" if len(expected) == 3 else "(features): no timesteps axis"),
-             why=f"the model's input must match X from make_dataset, without its samples axis; a fixed batch size "
-                 f"must be one that {samples} fill in whole batches, and {got[0]} is not." if batch else
-                 "the model's input must match X from make_dataset, without its samples axis.",
-             change=f"leave out the batch size: keras.Input(shape={code_shape(expected[1:], length)}), with no batch_size "
-                    "or batch_shape." if batch else
-             f"a length of 5 is hard-coded in the input shape: write keras.Input(shape={code_shape(expected[1:], length)})."
-             if hard_coded else f"start the model with keras.Input(shape={code_shape(expected[1:], length)}) "
-                                f"(or give the first layer input_shape={code_shape(expected[1:], length)}).")
+             **advice.input_shape(code_shape(expected[1:], length), samples, got[0] if batch else None, hard_coded))
 
 
 @check("model", lengths=LENGTHS)
@@ -42,8 +36,7 @@ def test_output_shape_matches_y(kata, exercise, length):
     got, expected = output_for(model, exercise.x_shape(length)), (None,) + exercise.y_shape(length)[1:]
     if not takes(got, exercise.y_shape(length)):    # the output X gives, where the input takes any timesteps
         fail(f"{exercise.name}.output_shape", f"{exercise}.build_model({length}) outputs shape {shape_text(got)}.", got=shape_text(got),
-             expected=shape_text(expected), why="the output must have the shape of y, or Keras broadcasts.",
-             change="compare your layers with the expected ones:",
+             expected=shape_text(expected), **advice.output_shape(),
              details=kata.layer_table(exercise, length))
 
 
@@ -67,8 +60,7 @@ def fail_if_not_lstm(exercise, model, length, called):
     named = ", ".join(layer_name(layer) for layer in others)
     fail(f"{exercise.name}.other_recurrent_layer", f"{called} has {named} where this exercise has an LSTM.",
          got=named, expected=" then ".join(f"LSTM({units})" for units in exercise.lstm_units(length)),
-         why=why if cause == "other_recurrent_layer" else "the exercise, as the tutorial, is built with LSTM layers.",
-         change=change if cause == "other_recurrent_layer" else f"use an LSTM in place of {named}.")
+         **({"why": why, "change": change} if cause == "other_recurrent_layer" else advice.not_lstm(named)))
 
 
 @check("model", points=4)   # the kata's central idea: which layers, and TimeDistributed where it belongs
@@ -89,10 +81,7 @@ def test_output_layer_has_no_activation(kata, exercise):
     if activation != "linear":
         fail(f"{exercise.name}.output_activation", f"{exercise}.build_model(5) ends with {layer_name(layers_of(model)[-1])} with activation='{activation}'.",
              got=f"activation='{activation}'", expected="no activation (linear), as in the tutorial",
-             why="the targets are plain numbers such as 0.0 and 0.8, and an activation bends or bounds the "
-                 "output (relu cannot go below 0 and can stop learning, sigmoid and tanh squeeze, softmax "
-                 "sums to 1): whether the model learns would depend on luck.",
-             change=output_activation_change(layer_name(layers_of(model)[-1])))
+             **advice.output_activation(layer_name(layers_of(model)[-1])))
 
 
 @check("model")
@@ -105,32 +94,21 @@ def test_lstm_return_sequences(kata, exercise):
         wanted = expected[0] if expected else None
         fail(f"{exercise.name}.return_sequences", f"{exercise}.build_model(5): LSTM return_sequences is {got if len(got) != 1 else got[0]}.",
              got=f"return_sequences={got}", expected=f"return_sequences={expected}",
-             why="with return_sequences=True the LSTM outputs every timestep (samples, timesteps, units); "
-                 "without it only the last one (samples, units). " +
-                 ("the encoder hands only its last output to RepeatVector; the decoder feeds "
-                  "TimeDistributed, which needs every timestep." if len(expected) > 1 else
-                  "TimeDistributed needs every timestep." if wanted else
-                  f"{exercise.pattern} uses only the last output."),
-             change=" then ".join(f"LSTM(length{', return_sequences=True' if r else ''})" for r in expected) + ".",
+             **advice.return_sequences(expected, wanted, exercise.pattern),
              details=kata.layer_table(exercise, 5))
 
 
-def without_time_distributed(exercise, model):
-    """(why, change) for a model that lacks TimeDistributed, from its own layers: a bare Dense to
-    wrap, or the layers after its last recurrent one (Dense -> Reshape, Conv1D...) to replace; the
-    recurrent layer's return_sequences=True too where it hands on only its last output."""
+def time_distributed_facts(exercise, model):
+    """advice.time_distributed's facts of a model that lacks TimeDistributed, from its own layers:
+    what follows its last recurrent layer (a bare Dense to wrap, or Dense -> Reshape, Conv1D... to
+    replace), that layer, and whether it hands on only its last output."""
     layers, recurrent = layers_of(model), recurrent_layers(model)
     tail = layers[layers.index(recurrent[-1]) + 1:] if recurrent else layers     # after the last recurrent layer
-    ends = " -> ".join(map(layer_name, tail))
-    last_output = recurrent and getattr(recurrent[-1], "return_sequences", True) is False
     lstm = [row.layer for row in exercise.layers(5) if row.layer.kind == "LSTM"][-1]
-    first = f"give {layer_name(recurrent[-1])} return_sequences=True ({layer_code(lstm, 5)}), and " if last_output else ""
-    if [class_name(layer) for layer in tail] == ["Dense"]:
-        return ("A bare Dense on 3D input does this silently in Keras 3; the exercise asks you to say it.",
-                first + "wrap the output layer: TimeDistributed(Dense(1)).")
-    return (f"Your model ends with {ends or 'no layer'}" + (f" after {layer_name(recurrent[-1])}" if recurrent else "")
-            + ", not a Dense applied to each timestep.",
-            first + "end the model with TimeDistributed(Dense(1))" + (f" in place of {ends}." if ends else "."))
+    return dict(tail=[(class_name(layer), layer_name(layer)) for layer in tail],
+                last_recurrent=layer_name(recurrent[-1]) if recurrent else None,
+                returns_last_only=bool(recurrent) and getattr(recurrent[-1], "return_sequences", True) is False,
+                lstm_code=layer_code(lstm, 5))
 
 
 @check("model")
@@ -138,13 +116,10 @@ def test_time_distributed_only_where_every_timestep_has_an_output(kata, exercise
     model = kata.built(exercise, 5)
     has = any(class_name(layer) == "TimeDistributed" for layer in layers_of(model))
     if has != exercise.uses_time_distributed():
-        why, change = (f"It is not part of {exercise.pattern}.", "use a plain Dense layer.") if has \
-            else without_time_distributed(exercise, model)
         fail(f"{exercise.name}.{'time_distributed_not_wanted' if has else 'time_distributed_missing'}", f"{exercise}.build_model(5) {'uses' if has else 'does not use'} TimeDistributed.",
              got="TimeDistributed present" if has else "no TimeDistributed",
              expected="TimeDistributed(Dense(1))" if not has else "no TimeDistributed",
-             why="TimeDistributed applies the same Dense layer to each timestep: one output per timestep. " + why,
-             change=change)
+             **advice.time_distributed(has, exercise.pattern, **({} if has else time_distributed_facts(exercise, model))))
 
 
 @check("model", lengths=LENGTHS)
@@ -156,9 +131,7 @@ def test_lstm_units_follow_the_length(kata, exercise, length):
         wrong = next((mine for mine, theirs in zip(got, expected) if mine != theirs), None)
         fail(f"{exercise.name}.lstm_units", f"{exercise}.build_model({length}) has LSTM units {got}.", got=f"units {got}",
              expected=" then ".join(f"LSTM({units})" for units in expected),
-             why="the tutorial gives each LSTM as many units as the sequence has values.",
-             change=f"LSTM(length) rather than LSTM({wrong}): use the length argument." if wrong is not None
-             else "use exactly " + " then ".join(["LSTM(length)"] * len(expected)) + ".")
+             **advice.lstm_units(wrong, len(expected)))
 
 
 @check("model", lengths=LENGTHS)
@@ -167,8 +140,7 @@ def test_parameter_count(kata, exercise, length):
     got, expected = model.count_params(), exercise.params(length)
     if got != expected:
         fail(f"{exercise.name}.parameter_count", f"{exercise}.build_model({length}) has {got:,} parameters.", got=f"{got:,}", expected=f"{expected:,}",
-             why="the count follows from the layers and their sizes (the bonus exercise parameters.py works it out).",
-             change="compare your layers with the expected ones; the first difference is marked:",
+             **advice.parameter_count(),
              details=kata.layer_table(exercise, length))
 
 
@@ -179,8 +151,7 @@ def test_every_parameter_is_trainable(kata, exercise):
     if trainable != model.count_params():
         fail(f"{exercise.name}.frozen_layers", f"{exercise}.build_model(5) has {model.count_params() - trainable} frozen parameters.",
              got=f"{trainable} trainable of {model.count_params()}", expected="all trainable",
-             why="a frozen layer (trainable=False) cannot learn the sequence.",
-             change="remove trainable=False.")
+             **advice.frozen_layers())
 
 
 def loss_name(loss):
@@ -201,9 +172,7 @@ def test_compiled_with_mean_squared_error(kata, exercise):
     if loss is None or loss_name(loss) != "mean_squared_error":
         fail(f"{exercise.name}.loss", f"{exercise}.build_model(5) is compiled with loss {loss_name(loss) if loss else 'None'}.",
              got=str(loss_name(loss)) if loss else "no loss", expected="mean squared error",
-             why="the tutorial measures the error as mean squared error: it weighs "
-                 "a large miss most, which pulls every step towards its target.",
-             change="model.compile(loss='mean_squared_error', optimizer='adam').")
+             **advice.loss())
 
 
 @check("model")
@@ -212,5 +181,4 @@ def test_compiled_with_adam(kata, exercise):
     if type(optimizer).__name__ != "Adam":
         fail(f"{exercise.name}.optimizer", f"{exercise}.build_model(5) is compiled with optimizer {type(optimizer).__name__}.",
              got=type(optimizer).__name__, expected="Adam",
-             why="the tutorial trains with Adam; the graded training keeps your optimizer's family.",
-             change="model.compile(loss='mean_squared_error', optimizer='adam').")
+             **advice.optimizer())

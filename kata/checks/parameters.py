@@ -6,7 +6,8 @@ count_params() on layers built here, never from a formula of ours.
 """
 import functools
 
-from ..advice import counting_diagnosis, float_change
+from .. import advice
+from ..advice import counting_diagnosis
 from ..feedback import fail
 from ..registry import SIZES, TUTORIAL
 from . import check
@@ -45,14 +46,10 @@ def your_count(kata, function, units, input_dim):
         shown = value.get("repr") or f"<a {value['type']}>"
         fail("parameters.not_a_whole_number", f"{called} returned {shown}" + ("." if kind == "NoneType" else f", a {kind}."),
              got=shown, expected="a whole number (an int), as Keras's count_params() returns",
-             why="a layer has a whole number of weights.",
-             change="end the function with: return <the count>" if kind == "NoneType"
-             else "return the number itself, not text." if kind == "str"
-             else float_change(kata.source("parameters")))
+             **advice.not_a_whole_number(kind, kata.source("parameters")))
     if value["int"] < 0:
         fail("parameters.negative_count", f"{called} returned {value['int']}.", got=str(value["int"]),
-             expected="a count: 0 or more", why="a layer cannot have fewer than no weights.",
-             change="check the signs in your formula: every weight adds to the count.")
+             expected="a count: 0 or more", **advice.negative_count())
     return value["int"]
 
 
@@ -100,11 +97,7 @@ def test_time_distributed_dense_1_shares_its_weights_across_timesteps(kata):
              "do not give the counts of the tutorial's two output layers.",
              got=f"TimeDistributed(Dense(1)) {yours_shared}, Dense({n}) {yours_whole}",
              expected=f"TimeDistributed(Dense(1)) {shared[n]}, Dense({n}) {whole} (Keras's count_params())",
-             why=f"TimeDistributed applies one Dense(1) to every timestep: its {shared[n]} weights are shared, "
-                 f"so Keras counts {shared[n]} on {', '.join(map(str, TIMESTEPS))} timesteps alike. Dense({n}) "
-                 f"maps the many-to-one LSTM's one vector of {n} to {n} outputs at once: {whole} weights.",
-             change="get dense_params right first (its own checks say how): TimeDistributed adds nothing to "
-                    "it, since one Dense(1) serves every timestep, with no factor for the timesteps.",
+             **advice.time_distributed_count(n, shared[n], whole, TIMESTEPS),
              details="\n".join(f"    TimeDistributed(Dense(1)) on {t:2d} timesteps of {n} features: Keras counts {c}"
                                for t, c in shared.items()))
 

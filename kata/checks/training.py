@@ -1,7 +1,7 @@
 """The model from build_model() learns the sequence: trained by the tests on the canonical data."""
 import numpy as np
 
-from ..advice import likely_cause
+from .. import advice
 from ..architecture import layer_name, layers_of, output_activation, trainable_count
 from ..feedback import fail
 from ..training import TOLERANCE, predictions_table
@@ -17,9 +17,6 @@ def test_trained_model_predicts_every_step_within_tolerance(kata, exercise):
         fail(f"{exercise.name}.does_not_learn",
              f"{exercise}.build_model(5), trained by the tests, misses a target by {worst:.3f}.",
              got=f"largest error {worst:.3f}", expected=f"every prediction within {TOLERANCE} of its target",
-             why="the tests train a fresh model on the tutorial's data with your loss and optimizer "
-                 "family; a correct architecture learns it at every seed.",
-             change=likely_cause(layer_name(layers_of(model)[-1]), output_activation(model),
-                                 type(model.optimizer).__name__, model.count_params() != trainable_count(model)),
+             **advice.does_not_learn(layer_name(layers_of(model)[-1]), output_activation(model), type(model.optimizer).__name__, model.count_params() != trainable_count(model)),
              details=predictions_table(y, predicted)
              + f"\n    > marks an error above the tolerance {TOLERANCE}.")
