@@ -99,9 +99,9 @@ FIGURES = [
     ("docs/contributing.md", "the learner's time limit, in the self-check", "an endless loop stopped within {} s",
      lambda: [constant(PLUGIN, "LEARNER_TIME_LIMIT")]),
     # the gradebook's options and limits: instructor/gradebook/
-    ("docs/instructors.md", "the gradebook's defaults", "[--timeout {}] [--time-limit {}] [--jobs N] [--seed {}] "
+    ("docs/instructors.md", "the gradebook's defaults", "[--deadline {}] [--time-limit {}] [--jobs N] [--kata-seed {}] "
      "[--max-output-mb {}]", lambda: [number(option_default(GRADEBOOK, o)) for o in
-                                      ("--timeout", "--time-limit", "--seed", "--max-output-mb")]),
+                                      ("--deadline", "--time-limit", "--kata-seed", "--max-output-mb")]),
     ("docs/instructors.md", "the gradebook's time limit, and CI's", "`--time-limit` each call of a student's code "
      "(default {} s, as on a learner's machine;", lambda: [number(option_default(GRADEBOOK, "--time-limit"))]),
     ("docs/instructors.md", "CI's time limit", "`tox -e grade` in CI allows {} s.",

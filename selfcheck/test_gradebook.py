@@ -29,15 +29,15 @@ def graded(tmp_path_factory):
     """One gradebook run over the bad submissions and a good one: (exit code, output, rows, results)."""
     tmp = tmp_path_factory.mktemp("gradebook")
     submissions.make_class(tmp / "class", BATCH)
-    return gradebook(tmp / "class", tmp / "out", "--timeout", "120")
+    return gradebook(tmp / "class", tmp / "out", "--deadline", "120")
 
 
 @pytest.fixture(scope="module")
 def looped(tmp_path_factory):
-    """A gradebook run, alone, of a module that loops forever at import, with a small timeout."""
+    """A gradebook run, alone, of a module that loops forever at import, with a small deadline."""
     tmp = tmp_path_factory.mktemp("looped")
     submissions.make_class(tmp / "class", [submissions.loops_at_import])
-    return gradebook(tmp / "class", tmp / "out", "--timeout", "30", "--time-limit", "60")   # the run's limit comes first
+    return gradebook(tmp / "class", tmp / "out", "--deadline", "30", "--time-limit", "60")   # the run's limit comes first
 
 
 @SLOW
@@ -124,7 +124,7 @@ RECEIVED = [submissions.template_solved, submissions.template_with_edited_check,
 def received(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("received")
     submissions.make_class(tmp / "class", RECEIVED)
-    return gradebook(tmp / "class", tmp / "out", "--timeout", "120", "--time-limit", "25")
+    return gradebook(tmp / "class", tmp / "out", "--deadline", "120", "--time-limit", "25")
 
 
 @SLOW
@@ -190,8 +190,9 @@ def test_a_python_without_tensorflow_is_one_line_and_exit_4_before_anyone_is_gra
 # --- bad options: one line naming the option, exit 4 ------------------------------------------
 
 @pytest.mark.parametrize("options, named", [
-    (["--jobs", "0"], "--jobs"), (["--timeout", "0"], "--timeout"), (["--timeout", "-5"], "--timeout"),
-    (["--max-output-mb", "0"], "--max-output-mb"), (["--seed", "-1"], "--seed"), (["--seed", str(2**32)], "--seed"),
+    (["--jobs", "0"], "--jobs"), (["--deadline", "0"], "--deadline"), (["--timeout", "-5"], "--deadline"),
+    (["--max-output-mb", "0"], "--max-output-mb"), (["--kata-seed", "-1"], "--kata-seed"),
+    (["--seed", str(2**32)], "--kata-seed"),      # the old spellings are the same options, named by their one name
     (["--jobs", "two"], "--jobs"), (["--time-limit", "0"], "--time-limit"),
     (["--template", "/nonexistent/template"], "--template"), (["--expected-fingerprint", "/nonexistent.json"], "--expected-fingerprint")])
 def test_an_option_out_of_range_is_one_line_naming_it(tmp_path, options, named):
@@ -281,7 +282,7 @@ def hostile(tmp_path_factory):
     (exit code, output, rows, results, processes left that mention temp)."""
     tmp = tmp_path_factory.mktemp("hostile")
     submissions.make_class(tmp / "class", HOSTILE)
-    ran = gradebook(tmp / "class", tmp / "out", "--timeout", "120", "--jobs", "2", temp=tmp / "temp")
+    ran = gradebook(tmp / "class", tmp / "out", "--deadline", "120", "--jobs", "2", temp=tmp / "temp")
     return (*ran, processes_mentioning(str(tmp / "temp")))
 
 
@@ -329,7 +330,7 @@ def test_no_honest_row_changes_because_of_a_classmate(hostile, tmp_path):
     """The honest students graded beside the hostile ones get exactly the rows they get alone."""
     alone = tmp_path / "alone"
     submissions.make_class(alone, [submissions.solved, submissions.half_done])
-    _, output, rows, _ = gradebook(alone, tmp_path / "out", "--timeout", "120", "--jobs", "2")
+    _, output, rows, _ = gradebook(alone, tmp_path / "out", "--deadline", "120", "--jobs", "2")
     beside = hostile[2]
     for student in ("solved", "half_done"):
         mine = {key: value for key, value in beside[student].items()}
