@@ -12,7 +12,7 @@ spawn Windows-simulated, fork, spawn, ...) so that all see the same load:
    timing its first SAVES saves (each a new model) to "34 passed".
 
 The backends: `fork` (--workers=fork, $KATA_WORKERS=fork for the watcher), `spawn` (the same with
-spawn) and "spawn, Windows simulated": spawn with instructor/platforms/windows_like/ first on
+spawn) and "spawn, Windows simulated": spawn with selfcheck/platforms/windows_like/ first on
 PYTHONPATH, whose sitecustomize.py takes os.fork, os.setsid, os.killpg, SIGALRM... out of every
 Python of the run. Every command must exit 0 (the watcher must print its verdict), else the
 benchmark stops with the tail of its output.
@@ -35,7 +35,7 @@ from pathlib import Path
 from watch import save_to_verdict   # benchmark/watch.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
-WINDOWS_LIKE = os.pathsep.join(filter(None, [str(ROOT / "instructor" / "platforms" / "windows_like"),
+WINDOWS_LIKE = os.pathsep.join(filter(None, [str(ROOT / "selfcheck" / "platforms" / "windows_like"),
                                              os.environ.get("PYTHONPATH")]))
 BACKENDS = {"fork": ("fork", {}),        # label: (workers, what the environment adds)
             "spawn": ("spawn", {}),

@@ -15,7 +15,7 @@ training. "now, no training cache" trains every student's models afresh: the fig
 which no two models are alike.
 
 --slow adds four slow submissions (an import that never ends, an endless loop in a function, a 20 s
-sleep at import, a process spawner; those of instructor/tests/submissions.py) and prints the share
+sleep at import, a process spawner; those of selfcheck/submissions.py) and prints the share
 of the class's grading core-time (the sum of every submission's seconds) that they took.
 """
 import argparse
@@ -40,7 +40,7 @@ SLOW = ("loops_at_import", "loops_in_a_function", "sleeps_20_s_at_import", "leav
 def add_slow(into):
     """The four slow submissions beside the class, each with one_to_one solved."""
     sys.path.insert(0, str(ROOT))
-    from instructor.tests import submissions
+    from selfcheck import submissions
     submissions.loops_at_import(into)
     submissions.folder_with(into, "loops_in_a_function", one_to_one=submissions.one_to_one_solved(),
                             many_to_one=ENDLESS_LOOP)
@@ -53,7 +53,7 @@ def make_class(into, students):
     honest = max(students // 2, 1)
     for i in range(honest):
         shutil.copytree(ROOT / "solutions", into / f"solved_{i:02d}", ignore=shutil.ignore_patterns("__pycache__"))
-    mistakes = sorted(p for p in (ROOT / "instructor" / "mistakes").iterdir() if p.is_dir())
+    mistakes = sorted(p for p in (ROOT / "selfcheck" / "mistakes").iterdir() if p.is_dir())
     for mistake in mistakes[:students - honest]:
         shutil.copytree(mistake, into / f"mistake_{mistake.name}")
     return honest
@@ -62,7 +62,7 @@ def make_class(into, students):
 def grade(checkout, submissions, out, jobs, *options):
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "instructor.gradebook", str(submissions), "--out", str(out),
-                           "--jobs", str(jobs), "--timeout", "120", *options], cwd=checkout, capture_output=True, text=True)
+                           "--jobs", str(jobs), "--deadline", "120", *options], cwd=checkout, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"the gradebook in {checkout} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

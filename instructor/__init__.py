@@ -1,1 +1,1 @@
-"""Instructor tools and their tests."""
+"""The instructor's tools (the grader's own tests are in selfcheck/)."""

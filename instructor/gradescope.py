@@ -242,7 +242,7 @@ def grade(submission, deadline, work):
         for path in (work, *work.rglob("*")):
             os.lchown(path, *user)
     command = [sys.executable, "-m", "instructor.gradebook", str(student.parent), "--out", str(work / "out"),
-               "--jobs", "1", "--timeout", f"{max(1.0, deadline - min(RESERVE, deadline / 2)):g}",
+               "--jobs", "1", "--deadline", f"{max(1.0, deadline - min(RESERVE, deadline / 2)):g}",
                "--expected-fingerprint", str(ROOT / FINGERPRINT)]
     env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
     for name in ("KATA_MEMORY_LIMIT", "KATA_DEADLINE", "KATA_USER", "AUTOGRADER_ROOT"):
@@ -428,10 +428,8 @@ def positive_seconds(text):
     return value
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["run"]:
-        return run_command(argv[1:])
+def parse(argv):
+    """The builder's options (OUT, --classroom, --deadline), each checked: else one line and exit 4."""
     parser = OneLineParser(prog="python -m instructor.gradescope", description=__doc__.split("\n")[0])
     parser.add_argument("out", metavar="OUT", help="the folder to write autograder.zip in")
     parser.add_argument("--classroom", action="store_true",
@@ -439,7 +437,14 @@ def main(argv=None):
     parser.add_argument("--deadline", type=positive_seconds, default=DEADLINE, metavar="SECONDS",
                         help=f"seconds a submission's grading may take in all (default {DEADLINE}: inside Gradescope's "
                              "default timeout of 10 minutes; keep it a minute under the timeout you set)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        return run_command(argv[1:])
+    args = parse(argv)
     zipped = build(args.out, args.classroom, args.deadline)
     print(f"wrote {zipped}: upload it as the assignment's autograder (Configure Autograder, Zip file upload)")
     return 0

@@ -3,7 +3,7 @@
     python -m instructor.template OUT              plain GitHub Actions grading (.github/workflows/grade.yml)
     python -m instructor.template OUT --classroom  GitHub Classroom instead (.github/workflows/classroom.yml)
 
-OUT must be new or an empty folder. Only the paths in TEMPLATE are copied: never solutions/, instructor/,
+OUT must be new or an empty folder. Only the paths in TEMPLATE are copied: never solutions/, instructor/, selfcheck/,
 benchmark/, .ci/ or docs/. Its README.md is this repository's up to the line README_END, the learners'
 part: one README, no copy to drift. Hand out OUT (push it as the assignment's template repository), never
 this repository.

@@ -1,7 +1,7 @@
 """Grade a class: a folder of submissions into one CSV and one results JSON per student.
 
-    .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--timeout 300] [--time-limit 10] [--jobs N]
-        [--seed 0] [--max-output-mb 64] [--template DIR | --expected-fingerprint FILE]
+    .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--deadline 300] [--time-limit 10] [--jobs N]
+        [--kata-seed 0] [--max-output-mb 64] [--template DIR | --expected-fingerprint FILE]
 
 SUBMISSIONS_DIR holds one folder per student: either the student's implementation folder (the
 modules of the contract) or a copy of the student's whole repository, whose exercises/ is graded

@@ -70,7 +70,7 @@ def grade_all(submissions, out, options, processes):
             tempfile.TemporaryDirectory(prefix="kata-training-cache-") as cache:
         graded = snapshot(Path(tmp))
         trusted = fingerprint(graded)
-        settings = Settings(timeout=options.timeout, time_limit=options.time_limit, seed=options.seed,
+        settings = Settings(deadline=options.deadline, time_limit=options.time_limit, seed=options.seed,
                             max_output_mb=options.max_output_mb, received=templates_received(options),
                             training_cache=None if options.no_training_cache else cache)
         write_json(out / "fingerprint.json", trusted)

@@ -28,7 +28,9 @@ def parse(argv):
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR", help="a folder with one sub-folder per student")
     parser.add_argument("--out", type=Path, required=True,
                         help="where grades.csv, results/<student>.json and fingerprint.json go")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds per submission (default 300)")
+    parser.add_argument("--deadline", "--timeout", dest="deadline", type=float, default=300, metavar="SECONDS",
+                        help="seconds one submission's grading may take in all, then it is stopped (default 300; "
+                             "the Gradescope builder's --deadline; --timeout is the old spelling)")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT,
                         help=f"seconds one call of a student's code may run (default {TIME_LIMIT})")
     received = parser.add_mutually_exclusive_group()
@@ -40,7 +42,9 @@ def parse(argv):
                           help="the same as a fingerprint: the JSON file python -m instructor.template writes "
                                "beside OUT (or python -m instructor.fingerprint prints)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="submissions graded at once (default: cores)")
-    parser.add_argument("--seed", type=int, default=0, help="--kata-seed for every submission (default 0)")
+    parser.add_argument("--kata-seed", "--seed", dest="seed", type=int, default=0, metavar="SEED",
+                        help="the seed every submission is graded with, pytest's --kata-seed (default 0; "
+                             "--seed is the old spelling)")
     parser.add_argument("--max-output-mb", type=int, default=64,
                         help="largest file a submission may write, its captured output included (default 64)")
     parser.add_argument("--no-training-cache", action="store_true",
@@ -55,12 +59,12 @@ def check(options, error):
     """Every option in range, the folders usable: else error(one line naming the option)."""
     if options.jobs < 1:
         error(f"--jobs must be 1 or more, not {options.jobs}")
-    if not (0 < options.timeout < math.inf):
-        error(f"--timeout must be a number of seconds above 0, not {options.timeout:g}")
+    if not (0 < options.deadline < math.inf):
+        error(f"--deadline must be a number of seconds above 0, not {options.deadline:g}")
     if not 0 < options.max_output_mb <= 2**20:
         error(f"--max-output-mb must be from 1 to {2**20}, not {options.max_output_mb}")
     if not 0 <= options.seed < 2**32:
-        error(f"--seed must be from 0 to {2**32 - 1}, not {options.seed}")
+        error(f"--kata-seed must be from 0 to {2**32 - 1}, not {options.seed}")
     if not (0 < options.time_limit < math.inf):
         error(f"--time-limit must be a number of seconds above 0, not {options.time_limit:g}")
     if options.template and not options.template.is_dir():

@@ -30,7 +30,7 @@ GRADING_ENV = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_
 @dataclass(frozen=True)
 class Settings:
     """How every submission of a class is graded: the options, and what the class run prepared."""
-    timeout: float                 # seconds per submission
+    deadline: float                # seconds one submission's grading may take in all (--deadline)
     time_limit: float              # seconds one call of a student's code may run
     seed: int
     max_output_mb: int             # the largest file a grading process may write
@@ -60,7 +60,7 @@ def run_grading(kata, results, log, settings, processes):
                "env": {name: env[name] for name in (*GRADING_ENV, "TMPDIR")}}
         child = processes.start(job)
         try:
-            code = child.wait(timeout=settings.timeout)
+            code = child.wait(timeout=settings.deadline)
         except subprocess.TimeoutExpired:
             code = None
         finally:
@@ -68,7 +68,7 @@ def run_grading(kata, results, log, settings, processes):
         if processes.stopping.is_set() and code != 0:
             raise Stopped      # killed by the stop, not by its own doing
         if code is None:
-            return (f"timed out after {settings.timeout:g} s: look for a loop that never ends "
+            return (f"timed out after {settings.deadline:g} s: look for a loop that never ends "
                     "or a model far too large; the checks graded before it are kept")
         if code != 0:
             return died(code, tail(output), load_results(results)[0])

@@ -5,7 +5,7 @@ when each started and ended, a JSON line a message.
 
 Run by its path (`python .../preloaded_server.py`), never imported and never as `-m
 instructor.gradebook...`: no module of the gradebook's is in the memory its grading processes, the
-kata's fork server and the boxed workers inherit (instructor/tests/test_worker_memory.py)."""
+kata's fork server and the boxed workers inherit (selfcheck/test_worker_memory.py)."""
 import json
 import os
 import resource

@@ -1,1 +1,0 @@
-"""Instructor tools and their tests."""
