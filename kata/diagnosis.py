@@ -4,7 +4,7 @@ the backend's reply for a call that never answered, turned into Feedback.
 Pure: `diagnose(JobRecord, index)` takes what a job left as data (its Job, the backend's JobEnded,
 its answers.jsonl read, the learner's source as text) and returns a Feedback, or None for a call
 that returned a value; nothing here reads a file, runs the learner's code or imports TensorFlow.
-selfcheck/unit/test_diagnosis.py checks it against answers recorded from real workers.
+The self-check tests it against answers recorded from real workers (docs/contributing.md says how).
 """
 import re
 from dataclasses import dataclass, replace
