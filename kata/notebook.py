@@ -93,8 +93,8 @@ def _grade(exercise, text, extra=()):
         results, out = Path(tmp) / "results.json", Path(tmp) / "terminal.txt"
         scratch = Path(tmp) / "tmp"
         scratch.mkdir()
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--impl={folder}",
-                   f"tests/test_{exercise}.py", f"--results-json={results}", *extra]
+        command = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider",
+                   f"--impl={folder}", f"tests/test_{exercise}.py", f"--results-json={results}", *extra]
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         env.pop("PYTEST_ADDOPTS", None)
         with open(out, "wb") as terminal:
@@ -150,15 +150,20 @@ def _run(exercise, namespace, extra=(), show=True):
     return report
 
 
-def check(exercise, namespace=None, show=True):
+def _limit(time_limit):
+    return () if time_limit is None else (f"--time-limit={float(time_limit)}",)
+
+
+def check(exercise, namespace=None, show=True, time_limit=None):
     """Grade the notebook's functions for the exercise as `python run.py tests/test_<exercise>.py`
-    would, display the report and return it (HTML in a notebook, its text elsewhere)."""
-    return _run(exercise, namespace, show=show)
+    would, display the report and return it (HTML in a notebook, its text elsewhere). time_limit:
+    the seconds one call may run, as --time-limit (the kata's default otherwise)."""
+    return _run(exercise, namespace, _limit(time_limit), show=show)
 
 
-def hint(exercise, namespace=None, show=True):
+def hint(exercise, namespace=None, show=True, time_limit=None):
     """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it."""
-    return _run(exercise, namespace, ("--hints=more",), show=show)
+    return _run(exercise, namespace, ("--hints=more", *_limit(time_limit)), show=show)
 
 
 def progress(show=True):
@@ -220,8 +225,10 @@ class Shown:
         return str(self)
 
 
-BOX = "font-family:sans-serif;font-size:14px;line-height:1.4;border:1px solid #ccc;border-radius:4px;padding:8px 12px;margin:4px 0"
-PRE = "white-space:pre-wrap;font-family:monospace;font-size:13px;background:#f6f6f6;color:#222;padding:6px 8px;margin:4px 0;border-radius:3px"
+BOX = ("font-family:sans-serif;font-size:14px;line-height:1.4;border:1px solid #ccc;border-radius:4px;"
+       "padding:8px 12px;margin:4px 0")
+PRE = ("white-space:pre-wrap;font-family:monospace;font-size:13px;background:#f6f6f6;color:#222;"
+       "padding:6px 8px;margin:4px 0;border-radius:3px")
 COLOURS = {"pass": "#1a7f37", "fail": "#b35900", "error": "#c0392b"}
 
 
