@@ -1,5 +1,6 @@
 """kata.notebook.check() called in this process on a namespace built from the solution's source: it
 grades in a separate pytest process, as --impl would, and this process never imports the module."""
+import re
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from cells import run_cells
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = (ROOT / "solutions" / "many_to_many.py").read_text()
 BARE_DENSE = SOLUTION.replace("keras.layers.TimeDistributed(keras.layers.Dense(1))", "keras.layers.Dense(1)")
+CRASH = "import os\ndef build_model(length=5):\n    os.abort()\n"
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +44,15 @@ def test_a_bare_dense_for_time_distributed_is_named():
     assert "many_to_many.dense_not_time_distributed" in page and "TimeDistributed(Dense(1))" in page
     assert "Hint" in report.hint
     assert learner_modules() == []
+    asked = notebook.hint("many_to_many", namespace=run_cells(BARE_DENSE), show=False)
+    first, then = (re.search(r"Hint \d+ of \d+", text).group() for text in (report.hint, asked.hint))
+    assert first != then, (report.hint, asked.hint)        # the counter climbs, as with --hints
+
+
+def test_a_crash_in_the_learner_s_function_ends_in_the_worker_and_export_writes_what_was_checked(tmp_path):
+    report = notebook.check("many_to_many", namespace=run_cells(SOLUTION, CRASH), show=False)
+    assert report.results is not None and report.failing, str(report)
+    assert [c for c in report.failing if "build_model" in (c.message or "")], str(report)
+    written = notebook.export(tmp_path / "mine")
+    assert (tmp_path / "mine" / "many_to_many.py").read_text() == report.source and len(written) == 1
+    assert "os.abort()" in report.source and "import os" in report.source
