@@ -1,12 +1,15 @@
 """kata.notebook.check() called in this process on a namespace built from the solution's source: it
 grades in a separate pytest process, as --impl would, and this process never imports the module."""
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from kata import notebook
+from kata.processes import alive, descendants
 from cells import run_cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +59,26 @@ def test_a_crash_in_the_learner_s_function_ends_in_the_worker_and_export_writes_
     written = notebook.export(tmp_path / "mine")
     assert (tmp_path / "mine" / "many_to_many.py").read_text() == report.source and len(written) == 1
     assert "os.abort()" in report.source and "import os" in report.source
+
+
+def test_the_kernel_s_stop_button_ends_the_whole_run(monkeypatch):
+    """A KeyboardInterrupt while the run is waited for (the kernel's interrupt) ends the run's whole
+    process tree, then reaches the cell."""
+    started, tree = [], []
+
+    class Interrupted(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+        def wait(self, timeout=None):
+            if timeout is not None:
+                time.sleep(4)               # the run's pytest has started, and its workers with it
+                tree.extend(descendants(self.pid))
+                raise KeyboardInterrupt
+            return super().wait()
+
+    monkeypatch.setattr(notebook.subprocess, "Popen", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        notebook.check("many_to_many", namespace=run_cells(SOLUTION), show=False)
+    assert started and started[0].poll() is not None and tree and alive(tree) == [], tree
