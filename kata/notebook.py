@@ -1,0 +1,339 @@
+"""The kata's checks from a Jupyter or Colab notebook: `from kata import notebook as kata`, then
+`kata.check("many_to_many")` in a cell.
+
+The contract's functions are taken from the kernel's namespace as source (kata/notebook_source.py),
+written as the exercise's module in a private folder, and graded there exactly as `--impl` would,
+by pytest in a separate process started with subprocess (fork and exec): the kernel never imports
+the learner's module and never forks itself, and an endless loop or a crash in the learner's code
+stops in the kata's worker, not in the kernel. Only data comes back: the results file (size-capped
+and checked by kata.results_model) and the run's terminal text (capped), shown as HTML (every
+string escaped, no JavaScript, inline styles) with that text as its plain-text form.
+
+Importing this module needs no TensorFlow, no numpy and no IPython: the kata's registry (which
+imports numpy) is read when a check is asked for.
+"""
+import hashlib
+import html
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import notebook_source
+from .processes import end_tree, own_group
+
+ROOT = Path(__file__).resolve().parents[1]
+MB = 2**20
+RESULTS_CAP = 4 * MB          # a results file larger than this is not read
+TEXT_CAP = 1 * MB             # the terminal text kept of a run
+RUN_CAP = 30 * 60             # seconds a whole run may take before it is ended (the kata's own limits come first)
+SUMMARY = re.compile(r"^(\d+ (passed|failed|error|errors|skipped)\b.*| *no tests ran.*)$")
+
+_checked = {}                 # exercise -> its last Report (progress() and export() read them)
+
+
+# --- what is graded -----------------------------------------------------------------------------
+
+def _exercise(name):
+    from .registry import BY_NAME          # numpy: only when a check is asked for
+    if name not in BY_NAME:
+        raise ValueError(f"no exercise {name!r}: give one of {', '.join(BY_NAME)}")
+    return BY_NAME[name]
+
+
+def _namespace(namespace):
+    return sys.modules["__main__"].__dict__ if namespace is None else namespace
+
+
+def source(exercise, namespace=None):
+    """The module kata.notebook writes for the exercise, from the namespace (the kernel's by default);
+    notebook_source.Refused when something cannot be carried across."""
+    return notebook_source.extract(exercise, _exercise(exercise).functions, _namespace(namespace))
+
+
+def _folder():
+    """The private folder the modules are written in: one per user and kata, kept (so that the hints
+    shown, which the kata keeps per graded folder, climb from one check to the next), mode 0700 and
+    checked to be this user's own folder, not a link."""
+    uid = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"kata-notebook-{uid}-{digest}"
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and
+                                           (info.st_uid != os.getuid() or info.st_mode & 0o077)):
+        return Path(tempfile.mkdtemp(prefix="kata-notebook-"))
+    return folder
+
+
+def _write(folder, exercise, text):
+    path = Path(folder) / f"{exercise}.py"
+    partial = path.with_name(f".{exercise}.py.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+def _grade(exercise, text, extra=()):
+    """Grade text as the exercise's module in a separate pytest process: (returncode, terminal text,
+    Results or None, why there are none)."""
+    from .results_model import Malformed, Results
+    folder = _folder()
+    _write(folder, exercise, text)
+    with tempfile.TemporaryDirectory(prefix="kata-notebook-run-", ignore_cleanup_errors=True) as tmp:
+        results, out = Path(tmp) / "results.json", Path(tmp) / "terminal.txt"
+        scratch = Path(tmp) / "tmp"
+        scratch.mkdir()
+        command = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider",
+                   f"--impl={folder}", f"tests/test_{exercise}.py", f"--results-json={results}", *extra]
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+        env.pop("PYTEST_ADDOPTS", None)
+        with open(out, "wb") as terminal:
+            child = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=terminal,
+                                     stderr=subprocess.STDOUT, **own_group())
+            try:
+                code = child.wait(timeout=RUN_CAP)
+            except subprocess.TimeoutExpired:
+                end_tree(child.pid)
+                code = child.wait()
+            except KeyboardInterrupt:          # the kernel's stop button: end the whole run, then stop
+                end_tree(child.pid)
+                child.wait()
+                raise
+        with open(out, "rb") as terminal:
+            said = terminal.read(TEXT_CAP).decode("utf-8", "replace")
+        if not results.is_file():
+            return code, said, None, "the run wrote no results"
+        if results.stat().st_size > RESULTS_CAP:
+            return code, said, None, f"the results file is larger than {RESULTS_CAP // MB} MB"
+        try:
+            return code, said, Results.parse(json.loads(results.read_text(encoding="utf-8"))), None
+        except (ValueError, Malformed) as error:
+            return code, said, None, f"the results file is not valid: {error}"
+
+
+def _hint_text(said):
+    """The run's closing lines (the next step, the hint, where to find another), without pytest's count."""
+    lines = said.rstrip("\n").splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if line.startswith(("Next:", "Every check here passes", "No more hints"))), None)
+    if start is None:
+        return ""
+    kept = lines[start:]
+    while kept and SUMMARY.match(kept[-1].strip()):
+        kept.pop()
+    return "\n".join(kept).strip("\n")
+
+
+def _run(exercise, namespace, extra=(), show=True):
+    _exercise(exercise)
+    try:
+        text = source(exercise, namespace)
+    except notebook_source.Refused as refusal:
+        report = Report(exercise, refused=str(refusal))
+    else:
+        code, said, results, why = _grade(exercise, text, extra)
+        report = Report(exercise, results=results, text=said, hint=_hint_text(said), error=why,
+                        returncode=code, source=text)
+        _checked[exercise] = report
+    if show:
+        _display(report)
+    return report
+
+
+def _limit(time_limit):
+    return () if time_limit is None else (f"--time-limit={float(time_limit)}",)
+
+
+def check(exercise, namespace=None, show=True, time_limit=None):
+    """Grade the notebook's functions for the exercise as `python run.py tests/test_<exercise>.py`
+    would, display the report and return it (HTML in a notebook, its text elsewhere). time_limit:
+    the seconds one call may run, as --time-limit (the kata's default otherwise)."""
+    return _run(exercise, namespace, _limit(time_limit), show=show)
+
+
+def hint(exercise, namespace=None, show=True, time_limit=None):
+    """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it."""
+    return _run(exercise, namespace, ("--hints=more", *_limit(time_limit)), show=show)
+
+
+def progress(show=True):
+    """The progress of the exercises checked in this kernel so far, from their results."""
+    table = Progress({name: report for name, report in _checked.items()})
+    if show:
+        _display(table)
+    return table
+
+
+def export(folder, *exercises, namespace=None):
+    """Write the exercises' modules to folder, for `python run.py --impl=folder` to grade: those named,
+    taken from the namespace now, or with none named, the source last checked of each exercise."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    written = {}
+    if exercises:
+        for name in exercises:
+            written[name] = _write(folder, name, source(name, namespace))
+    else:
+        for name, report in _checked.items():
+            if report.source:
+                written[name] = _write(folder, name, report.source)
+    if not written:
+        raise ValueError("nothing to export: check an exercise first, or name the exercises to export")
+    return [str(path) for path in written.values()]
+
+
+# --- what is shown -------------------------------------------------------------------------------
+
+def _in_kernel():
+    shell = sys.modules.get("IPython")
+    return shell is not None and getattr(shell, "get_ipython", lambda: None)() is not None
+
+
+def _execution():
+    return sys.modules["IPython"].get_ipython().execution_count if _in_kernel() else None
+
+
+def _display(shown):
+    if _in_kernel():
+        from IPython.display import display       # already imported: the kernel runs IPython
+        display(shown)
+    else:
+        print(str(shown))
+
+
+class Shown:
+    """Shown once per cell: check() displays it, and the cell's value (the same object) is not shown again."""
+    _cell = None
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        if self._cell is not None and self._cell == _execution():
+            return
+        self._cell = _execution()
+        display({"text/plain": str(self), "text/html": self._repr_html_()}, raw=True)
+
+    def __repr__(self):
+        return str(self)
+
+
+BOX = ("font-family:sans-serif;font-size:14px;line-height:1.4;border:1px solid #ccc;border-radius:4px;"
+       "padding:8px 12px;margin:4px 0")
+PRE = ("white-space:pre-wrap;font-family:monospace;font-size:13px;background:#f6f6f6;color:#222;"
+       "padding:6px 8px;margin:4px 0;border-radius:3px")
+COLOURS = {"pass": "#1a7f37", "fail": "#b35900", "error": "#c0392b"}
+
+
+def _pre(text):
+    return f'<pre style="{PRE}">{html.escape(text)}</pre>'
+
+
+def _short(name):
+    return name.split("::")[-1].removeprefix("test_").replace("_", " ")
+
+
+class Report(Shown):
+    """One check's report: the results, the run's terminal text (its plain-text form) and the hint."""
+
+    def __init__(self, exercise, results=None, text="", hint="", error=None, refused=None, returncode=None,
+                 source=None):
+        self.exercise, self.results, self.text, self.hint = exercise, results, text, hint
+        self.error, self.refused, self.returncode, self.source = error, refused, returncode, source
+
+    @property
+    def checks(self):
+        return [t for t in self.results.tests if t.exercise == self.exercise] if self.results else []
+
+    @property
+    def failing(self):
+        return [t for t in self.checks if t.status.value != "pass"]
+
+    @property
+    def passed(self):
+        return sum(t.status.value == "pass" for t in self.checks)
+
+    @property
+    def score(self):
+        """(points, points possible) of the exercise, or None without results."""
+        return self.results.by_exercise().get(self.exercise) if self.results else None
+
+    def __str__(self):
+        if self.refused:
+            return f"{self.exercise}: not graded. {self.refused}"
+        if self.results is None:
+            return f"{self.exercise}: no results ({self.error}).\n{self.text}"
+        return self.text
+
+    def _repr_html_(self):
+        title = html.escape(self.exercise)
+        if self.refused:
+            return (f'<div style="{BOX}"><b>{title}</b>: not graded.'
+                    f'<div style="color:{COLOURS["error"]};margin-top:4px">{html.escape(self.refused)}</div></div>')
+        if self.results is None:
+            return (f'<div style="{BOX}"><b>{title}</b>: no results '
+                    f'({html.escape(self.error or "")}).{_pre(self.text)}</div>')
+        points, most = self.score or (0, 0)
+        state = "pass" if not self.failing else "fail"
+        parts = [f'<div style="{BOX}"><div><b>{title}</b>: '
+                 f'<span style="color:{COLOURS[state]};font-weight:bold">{self.passed} / {len(self.checks)} checks</span>'
+                 f' ({points} of {most} points)</div>']
+        if self.failing:
+            first, rest = self.failing[0], self.failing[1:]
+            parts.append(f'<div style="margin-top:6px"><b>{html.escape(_short(first.name))}</b>'
+                         + (f' <span style="color:#666;font-size:12px">({html.escape(first.cause)})</span>'
+                            if first.cause else "") + '</div>')
+            parts.append(_pre(first.message or first.status.value))
+            if first.output:
+                parts.append(f"<div>your code printed:</div>{_pre(first.output)}")
+            if rest:
+                items = "".join(f'<div style="margin-top:4px"><b>{html.escape(_short(t.name))}</b>'
+                                + (f' <span style="color:#666;font-size:12px">({html.escape(t.cause)})</span>'
+                                   if t.cause else "") + '</div>'
+                                f'{_pre(t.message or t.status.value)}' for t in rest)
+                parts.append(f'<details style="margin-top:4px"><summary>{len(rest)} more failing '
+                             f'check{"s" if len(rest) > 1 else ""}</summary>{items}</details>')
+        if self.hint:
+            parts.append(_pre(self.hint))
+        parts.append(f'<details style="margin-top:4px"><summary>the run\'s text</summary>{_pre(self.text)}</details>')
+        parts.append("</div>")
+        return "".join(parts)
+
+
+class Progress(Shown):
+    """The exercises checked so far: checks passed, points and state, in the README's order."""
+
+    def __init__(self, reports):
+        from .registry import rank
+        self.rows = []
+        for name in sorted(reports, key=rank):
+            report = reports[name]
+            if report.results is None:
+                self.rows.append((name, "-", "-", "no results"))
+                continue
+            points, most = report.score or (0, 0)
+            state = "done" if not report.failing else "in progress" if report.passed else "not started"
+            self.rows.append((name, f"{report.passed} / {len(report.checks)}", f"{points} / {most}", state))
+
+    def __str__(self):
+        if not self.rows:
+            return "No exercise checked yet: kata.check(\"one_to_one\") checks the first."
+        lines = [f"{'exercise':<18}{'checks':>9}{'points':>10}   state"]
+        lines += [f"{name:<18}{checks:>9}{points:>10}   {state}" for name, checks, points, state in self.rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self):
+        if not self.rows:
+            return f'<div style="{BOX}">{html.escape(str(self))}</div>'
+        cell = "padding:2px 10px;text-align:left"
+        head = "".join(f'<th style="{cell}">{h}</th>' for h in ("exercise", "checks", "points", "state"))
+        body = "".join("<tr>" + "".join(f'<td style="{cell}">{html.escape(v)}</td>' for v in row) + "</tr>"
+                       for row in self.rows)
+        return f'<div style="{BOX}"><table style="border-collapse:collapse"><tr>{head}</tr>{body}</table></div>'

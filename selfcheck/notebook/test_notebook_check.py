@@ -1,0 +1,84 @@
+"""kata.notebook.check() called in this process on a namespace built from the solution's source: it
+grades in a separate pytest process, as --impl would, and this process never imports the module."""
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import notebook
+from kata.processes import alive, descendants
+from cells import run_cells
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTION = (ROOT / "solutions" / "many_to_many.py").read_text()
+BARE_DENSE = SOLUTION.replace("keras.layers.TimeDistributed(keras.layers.Dense(1))", "keras.layers.Dense(1)")
+CRASH = "import os\ndef build_model(length=5):\n    os.abort()\n"
+
+
+@pytest.fixture(autouse=True)
+def own_hints_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATA_HINTS_STATE", str(tmp_path / "hints.json"))      # the run inherits it
+
+
+def learner_modules():
+    folder = str(notebook._folder())
+    return [name for name, module in list(sys.modules.items())
+            if str(getattr(module, "__file__", "") or "").startswith(folder)]
+
+
+def test_the_solution_passes_every_check():
+    report = notebook.check("many_to_many", namespace=run_cells(SOLUTION), show=False)
+    assert report.results is not None, str(report)
+    assert report.checks and not report.failing, str(report)
+    assert report.score == (report.results.max_score, report.results.max_score)
+    assert "34 passed" in str(report) and "Every check here passes" in report.hint
+    assert learner_modules() == []
+    assert "many_to_many" in str(notebook.progress(show=False))
+
+
+def test_a_bare_dense_for_time_distributed_is_named():
+    report = notebook.check("many_to_many", namespace=run_cells(BARE_DENSE), show=False)
+    causes = [check.cause for check in report.failing]
+    assert "many_to_many.dense_not_time_distributed" in causes, str(report)
+    page = report._repr_html_()
+    assert "many_to_many.dense_not_time_distributed" in page and "TimeDistributed(Dense(1))" in page
+    assert "Hint" in report.hint
+    assert learner_modules() == []
+    asked = notebook.hint("many_to_many", namespace=run_cells(BARE_DENSE), show=False)
+    first, then = (re.search(r"Hint \d+ of \d+", text).group() for text in (report.hint, asked.hint))
+    assert first != then, (report.hint, asked.hint)        # the counter climbs, as with --hints
+
+
+def test_a_crash_in_the_learner_s_function_ends_in_the_worker_and_export_writes_what_was_checked(tmp_path):
+    report = notebook.check("many_to_many", namespace=run_cells(SOLUTION, CRASH), show=False)
+    assert report.results is not None and report.failing, str(report)
+    assert [c for c in report.failing if "build_model" in (c.message or "")], str(report)
+    written = notebook.export(tmp_path / "mine")
+    assert (tmp_path / "mine" / "many_to_many.py").read_text() == report.source and len(written) == 1
+    assert "os.abort()" in report.source and "import os" in report.source
+
+
+def test_the_kernel_s_stop_button_ends_the_whole_run(monkeypatch):
+    """A KeyboardInterrupt while the run is waited for (the kernel's interrupt) ends the run's whole
+    process tree, then reaches the cell."""
+    started, tree = [], []
+
+    class Interrupted(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+        def wait(self, timeout=None):
+            if timeout is not None:
+                time.sleep(4)               # the run's pytest has started, and its workers with it
+                tree.extend(descendants(self.pid))
+                raise KeyboardInterrupt
+            return super().wait()
+
+    monkeypatch.setattr(notebook.subprocess, "Popen", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        notebook.check("many_to_many", namespace=run_cells(SOLUTION), show=False)
+    assert started and started[0].poll() is not None and tree and alive(tree) == [], tree
