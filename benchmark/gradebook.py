@@ -61,8 +61,10 @@ def make_class(into, students):
 
 def grade(checkout, submissions, out, jobs, *options):
     start = time.perf_counter()
+    # --timeout: the spelling the gradebook has always taken (today an alias of --deadline), so that a
+    # revision from before the one name can be compared
     done = subprocess.run([sys.executable, "-m", "instructor.gradebook", str(submissions), "--out", str(out),
-                           "--jobs", str(jobs), "--deadline", "120", *options], cwd=checkout, capture_output=True, text=True)
+                           "--jobs", str(jobs), "--timeout", "120", *options], cwd=checkout, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"the gradebook in {checkout} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "platforms.yml"
 OSES = ["ubuntu-latest", "macos-latest", "windows-latest"]
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
-STUBS, COUNT, SOLUTIONS, SPAWN, PORTABLE = COMMANDS = [
+STUBS, COUNT, UNIT, SOLUTIONS, SPAWN, PORTABLE = COMMANDS = [
     "python run.py -q --junitxml=stubs.xml || true",
     "python .ci/stubs_fail_every_check.py stubs.xml",
+    "python run.py -q selfcheck/unit",
     "python run.py -q --impl=solutions",
     "python run.py -q --impl=solutions --workers=spawn",
     "python run.py -q selfcheck/test_portable.py",
@@ -135,7 +136,7 @@ def test_the_stubs_steps_pass_here(bash):
 
 # Both solutions steps are run: they take 13 to 30 s here, and test_selfcheck.py grades the solutions
 # with pytest --grade, not through run.py as a learner does.
-@pytest.mark.parametrize("command", [SOLUTIONS, SPAWN], ids=["solutions", "spawn"])
+@pytest.mark.parametrize("command", [UNIT, SOLUTIONS, SPAWN], ids=["unit", "solutions", "spawn"])
 def test_a_solutions_step_passes_here(bash, command):
     code, output, shown = bash(command)
     summary = (output.strip().splitlines() or [""])[-1]
