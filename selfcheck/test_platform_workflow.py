@@ -151,6 +151,16 @@ def test_the_portable_step_is_in_the_self_check():
     assert path.parent == ROOT / "selfcheck" and path.is_file(), f"{path} is missing"
 
 
+@pytest.mark.parametrize("platform", ["windows_like", "macos_like"])
+def test_the_unit_step_passes_on_the_simulated_platforms(platform):
+    """The workflow's unit step on what Windows and macOS lack (no fork, no pwd or fcntl on Windows):
+    a unit test that needs a Linux module skips there, none fails to import."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "selfcheck" / "platforms" / platform)}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "selfcheck/unit"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=STEP_TIMEOUT)
+    assert done.returncode == 0 and re.search(r"^\d+ passed", done.stdout, re.M), done.stdout[-3000:] + done.stderr[-2000:]
+
+
 # --- Python 3.10 ---------------------------------------------------------------------------------
 
 SCANNED = ["kata", "run.py", "conftest.py", "tests", "exercises", "solutions", "instructor", "selfcheck", ".ci"]
