@@ -1,12 +1,14 @@
 """Where a submission's work is: the folder the gradebook grades, or one sentence saying why there is
-nothing to grade (an empty folder, a notebook only, no module of the contract).
+nothing to grade (an empty folder, no module of the contract and no notebook).
 
 A submission is graded where its modules are: the student's folder itself (the contract's modules,
 or a whole repository with exercises/), or the one folder inside it that holds them, as an archive
-unpacked into a folder of its own gives (graded there, with a note). Nothing here opens a file or
-follows a symbolic link: the copy, which comes after, refuses what is unsafe.
+unpacked into a folder of its own gives (graded there, with a note). A folder with notebooks (.ipynb
+files) and no module is graded from its notebooks, taken statically (kata/notebook_file.py). Nothing
+here opens a file or follows a symbolic link: the copy, which comes after, refuses what is unsafe.
 """
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ class WrongShape(Exception):
 class Located:
     folder: Path            # what copy_submission copies: a folder of modules, or a repository
     note: str | None        # said in the row when the work was not where it belongs
+    notebooks: tuple = ()   # the notebook files the modules are taken from, when there are no modules
 
 
 def holds_work(folder):
@@ -31,6 +34,15 @@ def holds_work(folder):
     if (folder / "exercises").is_dir() and not (folder / "exercises").is_symlink():
         return True
     return any(os.path.lexists(folder / name) for name in MODULES)
+
+
+def notebooks_in(folder):
+    """The notebook files at folder's top: regular files named *.ipynb, never a link."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".ipynb") and stat.S_ISREG(os.lstat(folder / name).st_mode):
+            found.append(folder / name)
+    return tuple(found)
 
 
 def files_in(submission):
@@ -53,13 +65,18 @@ def locate(submission):
     if len(inside) == 1 and holds_work(inside[0]):
         return Located(inside[0], f"graded {inside[0].name}/, the one folder in the submission, "
                                   "which holds the work (the modules belong at the submission's top)")
+    if notebooks_in(submission):
+        return Located(submission, None, notebooks_in(submission))
+    if len(inside) == 1 and notebooks_in(inside[0]):
+        return Located(inside[0], f"graded {inside[0].name}/, the one folder in the submission, which holds "
+                                  "the notebook (it belongs at the submission's top)", notebooks_in(inside[0]))
     files = files_in(submission)
     expected = ", ".join(MODULES)
     if not files:
         raise WrongShape(f"the submission is empty: no files (the kata grades {expected})")
     notebooks = [name for name in files if name.endswith(".ipynb")]
     if notebooks:
-        raise WrongShape(f"the submission holds a notebook ({notebooks[0]}) and none of the modules the kata "
-                         f"grades ({expected}): put each function in its module, as in exercises/")
+        raise WrongShape(f"the submission holds a notebook ({notebooks[0]}) too deep to be graded, and none of "
+                         f"the modules the kata grades ({expected}): put the notebook at the submission's top")
     shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
     raise WrongShape(f"the submission holds none of the modules the kata grades ({expected}): it has {shown}")

@@ -112,18 +112,7 @@ class Extraction:
         if name in self.done:
             return
         self.done.add(name)
-        if value.__name__ == "<lambda>":
-            if user is None:
-                raise Refused(f"{name} is a lambda: define it with def {name}(...) in a cell, and run that cell")
-            self.refuse(user, name, "a lambda", f"define it with def {name}(...) in a cell, and run that cell")
-        if value.__name__ != name:
-            what = f"`{name}`" if user is None else f"{user} uses `{name}`, which"
-            raise Refused(f"{what} is the notebook's function {value.__name__} under another name: "
-                          f"define it with def {name}(...), or call it {value.__name__}")
-        try:
-            source = textwrap.dedent(inspect.getsource(value))
-        except (OSError, TypeError):
-            raise Refused(f"the source of {name} cannot be found: run the cell that defines it again") from None
+        source = self.source_of(name, value, user)
         try:
             table = symtable.symtable(source, f"<{name}>", "exec")
         except SyntaxError:
@@ -133,6 +122,21 @@ class Extraction:
             if needed != name:
                 self.resolve(needed, name)
         self.functions.append(source.rstrip() + "\n")
+
+    def source_of(self, name, value, user):
+        """The source of the notebook function value, dedented; Refused when it has none of its own."""
+        if value.__name__ == "<lambda>":
+            if user is None:
+                raise Refused(f"{name} is a lambda: define it with def {name}(...) in a cell, and run that cell")
+            self.refuse(user, name, "a lambda", f"define it with def {name}(...) in a cell, and run that cell")
+        if value.__name__ != name:
+            what = f"`{name}`" if user is None else f"{user} uses `{name}`, which"
+            raise Refused(f"{what} is the notebook's function {value.__name__} under another name: "
+                          f"define it with def {name}(...), or call it {value.__name__}")
+        try:
+            return textwrap.dedent(inspect.getsource(value))
+        except (OSError, TypeError):
+            raise Refused(f"the source of {name} cannot be found: run the cell that defines it again") from None
 
     def resolve(self, name, user):
         if name not in self.namespace:
@@ -149,7 +153,7 @@ class Extraction:
             else:
                 line = f"import {path} as {name}"
             self.add_import(line)
-        elif isinstance(value, types.FunctionType) and self.in_notebook(value):
+        elif self.notebook_function(value):
             self.function(name, value, user)
         elif is_constant(value):
             if name not in self.done:
@@ -167,6 +171,40 @@ class Extraction:
         else:
             made = kind_of(value)
             self.refuse(user, name, f"{made} made in the notebook", "make it inside the function, or pass it as an argument")
+
+    def notebook_function(self, value):
+        """A function defined in the notebook, or one a decorator wrapped (functools.wraps, lru_cache)."""
+        try:
+            value = inspect.unwrap(value) if callable(value) else value
+        except ValueError:                     # a cycle of __wrapped__
+            return False
+        return isinstance(value, types.FunctionType) and self.in_notebook(value)
+
+    def imported(self, value):
+        return callable(value) and import_of(value) is not None
+
+    def described(self, value):
+        return kind_of(value)
+
+    def module(self, exercise, functions):
+        """The module's source: the functions the namespace defines and what they need, compiled."""
+        found = [name for name in functions if name in self.namespace]
+        if not found:
+            names = " and ".join(f"{name}()" for name in functions)
+            raise Refused(f"the notebook defines none of {exercise}'s functions ({names}): "
+                          "define them in a cell, run it, then check again")
+        for name in found:
+            value = self.namespace[name]
+            if self.notebook_function(value):
+                self.function(name, value)
+            elif self.imported(value):
+                self.resolve(name, "the exercise")
+            else:
+                raise Refused(f"{name} is {self.described(value)}, not a function defined in the notebook: "
+                              f"define it with def {name}(...) in a cell, and run that cell")
+        text = self.source(exercise)
+        compile(text, f"{exercise}.py", "exec")
+        return text
 
     def add_import(self, line):
         if line not in self.imports:
@@ -186,21 +224,4 @@ def extract(exercise, functions, namespace):
     """The source of the module exercise.py, made of the notebook's functions (the names in
     functions, those it defines) and what they need; Refused when none is defined or one cannot be
     carried across. The source is compiled before it is returned."""
-    found = [name for name in functions if name in namespace]
-    if not found:
-        names = " and ".join(f"{name}()" for name in functions)
-        raise Refused(f"the notebook defines none of {exercise}'s functions ({names}): "
-                      "define them in a cell, run it, then check again")
-    extraction = Extraction(namespace)
-    for name in found:
-        value = namespace[name]
-        if isinstance(value, types.FunctionType) and extraction.in_notebook(value):
-            extraction.function(name, value)
-        elif callable(value) and import_of(value):
-            extraction.resolve(name, "the exercise")
-        else:
-            raise Refused(f"{name} is {kind_of(value)}, not a function defined in the notebook: "
-                          f"define it with def {name}(...) in a cell, and run that cell")
-    text = extraction.source(exercise)
-    compile(text, f"{exercise}.py", "exec")
-    return text
+    return Extraction(namespace).module(exercise, functions)

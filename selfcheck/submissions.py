@@ -1,5 +1,6 @@
 """A class of submissions for the gradebook's tests and demos: good, half done, and bad in every way
 a submission can be bad. Each builder makes one student folder under `into` and returns it."""
+import json
 import os
 import shutil
 import socket
@@ -337,6 +338,34 @@ def template_with_edited_check(into, name="template_with_edited_check"):
 
 def empty(into, name="empty"):
     (into / name).mkdir()
+    return into / name
+
+
+def notebook_file(path, cells):
+    """A notebook file (format 4) of code cells, as Jupyter saves one."""
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                                           "outputs": [], "source": text} for text in cells],
+                                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
+    return path
+
+
+def solved_notebook_cells():
+    """Every solution in one notebook, as the kata's notebook has them: an exercise's functions, then
+    its kata.check cell; with the lines a Colab notebook has (!pip, a magic) and a training cell."""
+    from kata.registry import EXERCISES
+    cells = ["!pip install -q tensorflow\n%matplotlib inline\nfrom kata import notebook as kata"]
+    for exercise in EXERCISES:
+        cells.append((ROOT / "solutions" / f"{exercise.module}.py").read_text())
+        if exercise.name == "one_to_one":
+            cells.append("X, y = make_dataset()\nmodel = build_model()\nmodel.fit(X, y, epochs=1000, verbose=0)")
+        cells.append(f'kata.check("{exercise.name}")')
+    return cells
+
+
+def notebook_solved(into, name="notebook_solved"):
+    """The solutions as one notebook: graded from its cells, statically."""
+    (into / name).mkdir()
+    notebook_file(into / name / "kata.ipynb", solved_notebook_cells())
     return into / name
 
 

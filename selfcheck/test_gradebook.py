@@ -117,7 +117,7 @@ def test_a_repository_with_an_edited_check_is_an_error_and_gains_nothing(graded)
 # --- what the class received, and submissions of the wrong shape ---------------------------------
 
 RECEIVED = [submissions.template_solved, submissions.template_with_edited_check, submissions.empty,
-            submissions.notebook_only, submissions.readme_only, submissions.nested]
+            submissions.notebook_only, submissions.readme_only, submissions.nested, submissions.notebook_solved]
 
 
 @pytest.fixture(scope="module")
@@ -144,12 +144,20 @@ def test_a_template_repository_with_one_edit_is_an_error_naming_that_edit_alone(
 @SLOW
 @pytest.mark.parametrize("student, says", [
     ("empty", "the submission is empty: no files"),
-    ("notebook_only", "the submission holds a notebook (kata.ipynb) and none of the modules"),
+    ("notebook_only", "nothing could be taken from kata.ipynb: it checks no exercise"),
     ("readme_only", "the submission holds none of the modules the kata grades (one_to_one.py, "),
     ("readme_only", "it has README.md")])
 def test_a_submission_with_nothing_to_grade_is_an_error_row_saying_what_it_holds(received, student, says):
     row = received[2][student]
     assert row["status"] == "error" and row["total"] == "0" and says in row["reason"], row
+
+
+@SLOW
+def test_a_notebook_is_graded_from_its_cells_read_not_run_with_full_points(received):
+    row = received[2]["notebook_solved"]
+    assert (row["status"], row["total"]) == ("pass", "205"), row
+    assert row["reason"] == ("graded one_to_one, many_to_one, many_to_many, parameters, one_to_many, encoder_decoder "
+                             "from kata.ipynb, its cells read, not run"), row
 
 
 @SLOW

@@ -8,7 +8,7 @@ from .runs import ROOT
 PURE = ("kata.registry", "kata.feedback", "kata.advice", "kata.results", "kata.results_model", "kata.report",
         "kata.hints", "kata.ci_report", "kata.protocol", "kata.backend", "kata.progress", "kata.processes",
         "kata.spawnpool", "kata.forkserver", "kata.environment", "kata.settings", "kata.diagnosis", "kata.vetting",
-        "kata.words")
+        "kata.words", "kata.notebook_source", "kata.notebook_file")
 
 
 def test_the_pure_modules_import_without_tensorflow():

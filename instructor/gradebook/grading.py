@@ -17,6 +17,7 @@ from kata.results import NOT_REACHED
 from kata.results_model import Results, Status
 
 from .copying import Uncopyable, copy_submission
+from .notebooks import write_modules
 from .processes import Stopped
 from .results_file import MALFORMED, MISSING, load_results
 from .tampering import tampering
@@ -105,9 +106,16 @@ def grade(submission, settings, graded, trusted, processes):
     with tempfile.TemporaryDirectory(prefix="kata-grade-", ignore_cleanup_errors=True) as tmp:
         tmp = Path(tmp)
         kata, sent = tmp / "kata", tmp / "sent"
+        note = located.note
         try:
-            copy_submission(located.folder, kata / "exercises", sent)
+            if located.notebooks:
+                sent.mkdir()
+                note = write_modules(located, kata / "exercises")
+            else:
+                copy_submission(located.folder, kata / "exercises", sent)
             shutil.copytree(graded, kata, dirs_exist_ok=True)
+        except WrongShape as shape:
+            return failed(submission, str(shape), started)
         except (OSError, Uncopyable) as error:
             return failed(submission, f"could not copy the submission: {error}", started)
         reason = run_grading(kata, tmp / "results.json", tmp / "log.txt", settings, processes)
@@ -124,8 +132,8 @@ def grade(submission, settings, graded, trusted, processes):
         reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
     if reason:
         results = results.with_error(reason)
-    elif located.note:
-        results = replace(results, message=located.note)
+    elif note:
+        results = replace(results, message=note)
     return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1))
 
 

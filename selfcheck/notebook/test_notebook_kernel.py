@@ -3,19 +3,18 @@ tox.ini's selfcheck commands_pre): the solution's cells pass kata.check("many_to
 displayed once, as escaped HTML with its text; an endless build_model is stopped within the time limit
 and the next cell still runs; the kernel never imported the learner's module. About 40 s: it starts a
 kernel and grades twice."""
-import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("nbformat")
+pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
+from kernel import execute
+
 ROOT = Path(__file__).resolve().parents[2]
-KERNEL = "kata-selfcheck"
 LIMIT = 3       # seconds a call may run: --time-limit, to keep the endless cell short
 
 CELLS = [
@@ -34,17 +33,8 @@ CELLS = [
 
 
 def test_a_notebook_checks_in_its_kernel_and_survives_an_endless_build_model(tmp_path, monkeypatch):
-    monkeypatch.setenv("KATA_HINTS_STATE", str(tmp_path / "hints.json"))     # the kernel inherits it
-    spec = tmp_path / "jupyter" / "kernels" / KERNEL                # this Python, not a python3 found elsewhere
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f",
-                                                           "{connection_file}"],
-                                                  "display_name": KERNEL, "language": "python"}))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in CELLS])
     started = time.monotonic()
-    nbclient.NotebookClient(book, timeout=90, kernel_name=KERNEL,
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    book = execute(tmp_path, monkeypatch, CELLS)
     took = time.monotonic() - started
     check, endless, last = book.cells[2].outputs, book.cells[4].outputs, book.cells[5].outputs
     html = [output["data"]["text/html"] for output in check if "text/html" in output.get("data", {})]
