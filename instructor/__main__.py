@@ -14,6 +14,7 @@ TOOLS = {   # tool: (its module, what it does)
     "template": ("instructor.template", "write the repository template a class receives, and its fingerprint"),
     "gradescope": ("instructor.gradescope", "build the Gradescope autograder (autograder.zip)"),
     "fingerprint": ("instructor.fingerprint", "print the fingerprint of a checkout's graded files"),
+    "notebook": ("instructor.notebook", "write the kata's notebook for Colab or Jupyter, cloning your class's copy"),
 }
 PROG = "python -m instructor"
 

@@ -27,6 +27,7 @@ TEMPLATE = (
     ("exercises", "exercises", None),                        # the stubs and exercises/hints/
     ("tests", "tests", None),                                # the graded checks
     ("kata", "kata", None),                                  # the grading engine and kata/ci_report.py
+    ("notebooks", "notebooks", None),                        # the kata's notebook, for Colab or Jupyter
     ("conftest.py", "conftest.py", None),
     ("run.py", "run.py", None),
     ("tox.ini", "tox.ini", None),

@@ -131,23 +131,37 @@ def numbers(steps):
     return ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
 
 
-def no_more(exercise, shown):
+@dataclass(frozen=True)
+class Asking:
+    """How the learner asks for the next hint, and for all of them: flags in a terminal, calls in a notebook."""
+    more: str
+    all: str
+
+
+TERMINAL = Asking("add --hints", "--hints=all")
+
+
+def in_notebook(exercise):
+    return Asking(f'run kata.hint("{exercise}")', f'kata.hint("{exercise}", all=True)')
+
+
+def no_more(exercise, shown, ask=TERMINAL):
     """What a run says when no hint is left to show: all of them seen, or the rest are stale."""
     steps = hints(exercise)
     skipped = [s for s in steps if s.number not in shown]
     if not skipped:
-        return f"No more hints for {exercise}: you have seen all {len(steps)}; --hints=all shows them again."
+        return f"No more hints for {exercise}: you have seen all {len(steps)}; {ask.all} shows them again."
     about = ", ".join(dict.fromkeys(f"{s.function}()" for s in skipped if s.function)) or "what passes"
     return (f"No more hints for what still fails in {exercise}: hint{'s' if len(skipped) > 1 else ''} "
             f"{numbers(skipped)} of {len(steps)} {'are' if len(skipped) > 1 else 'is'} about {about}, whose checks "
-            f"pass; --hints=all shows all {len(steps)}.")
+            f"pass; {ask.all} shows all {len(steps)}.")
 
 
 def gives_code(step):
     return f"the code of {step.function}()" if step.function else "the code"
 
 
-def plan(exercise, failures, shown, announced, asked=None):
+def plan(exercise, failures, shown, announced, asked=None, ask=TERMINAL):
     """What a run says about hints: (the hints to show, the line after them, the hints shown and the
     code hint announced once it has said it). failures: [Failure]. asked: None (a plain run: the hint for the first
     failure), "more" (--hints: the next one not shown, or first the news that it gives the code)
@@ -157,14 +171,14 @@ def plan(exercise, failures, shown, announced, asked=None):
         return steps, "", {s.number for s in steps}, announced
     step = next_hint(exercise, failures, shown) if asked else first_hint_for(exercise, failures)
     if step and step.code and step.number != announced:
-        return [], f"The next hint for {exercise} gives {gives_code(step)}: add --hints again to see it.", \
+        return [], f"The next hint for {exercise} gives {gives_code(step)}: {ask.more} again to see it.", \
             shown, step.number
     show = [step] if step else []
     shown = shown | {s.number for s in show}
     following = next_hint(exercise, failures, shown)
     if following is None:
-        return show, no_more(exercise, shown), shown, announced
+        return show, no_more(exercise, shown, ask), shown, announced
     if following.code:
-        return show, (f"Another hint: add --hints; the next one gives {gives_code(following)} "
-                      "(--hints=all shows them all)."), shown, following.number
-    return show, "Another hint: add --hints (one more each time; --hints=all for all of them).", shown, announced
+        return show, (f"Another hint: {ask.more}; the next one gives {gives_code(following)} "
+                      f"({ask.all} shows them all)."), shown, following.number
+    return show, f"Another hint: {ask.more} (one more each time; {ask.all} for all of them).", shown, announced

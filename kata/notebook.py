@@ -94,7 +94,8 @@ def _grade(exercise, text, extra=()):
         scratch = Path(tmp) / "tmp"
         scratch.mkdir()
         command = [sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider",
-                   f"--impl={folder}", f"tests/test_{exercise}.py", f"--results-json={results}", *extra]
+                   f"--impl={folder}", "--kata-frontend=notebook", f"tests/test_{exercise}.py",
+                   f"--results-json={results}", *extra]
         env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         env.pop("PYTEST_ADDOPTS", None)
         with open(out, "wb") as terminal:
@@ -161,9 +162,10 @@ def check(exercise, namespace=None, show=True, time_limit=None):
     return _run(exercise, namespace, _limit(time_limit), show=show)
 
 
-def hint(exercise, namespace=None, show=True, time_limit=None):
-    """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it."""
-    return _run(exercise, namespace, ("--hints=more", *_limit(time_limit)), show=show)
+def hint(exercise, namespace=None, show=True, time_limit=None, all=False):
+    """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it (all=True:
+    every hint, as --hints=all)."""
+    return _run(exercise, namespace, (f"--hints={'all' if all else 'more'}", *_limit(time_limit)), show=show)
 
 
 def progress(show=True):
@@ -189,6 +191,16 @@ def export(folder, *exercises, namespace=None):
     if not written:
         raise ValueError("nothing to export: check an exercise first, or name the exercises to export")
     return [str(path) for path in written.values()]
+
+
+def about(show=True):
+    """What this runtime has for the kata: Python, the packages a check needs against requirements.txt
+    (TensorFlow and Keras 3 among them, which Colab brings), and what the box enforces here."""
+    from . import runtime
+    shown = About(runtime.python_line(), runtime.packages(), runtime.box_lines())
+    if show:
+        _display(shown)
+    return shown
 
 
 # --- what is shown -------------------------------------------------------------------------------
@@ -337,3 +349,33 @@ class Progress(Shown):
         body = "".join("<tr>" + "".join(f'<td style="{cell}">{html.escape(v)}</td>' for v in row) + "</tr>"
                        for row in self.rows)
         return f'<div style="{BOX}"><table style="border-collapse:collapse"><tr>{head}</tr>{body}</table></div>'
+
+
+class About(Shown):
+    """kata.about(): the runtime's Python, packages and box, and what to install when one will not do."""
+
+    def __init__(self, python, packages, box):
+        self.python, self.packages, self.box = python, packages, box
+
+    @property
+    def ready(self):
+        return all(package.fine for package in self.packages)
+
+    def advice(self):
+        wrong = [package for package in self.packages if not package.fine]
+        if not wrong:
+            return "Ready: kata.check(\"one_to_one\") checks the first exercise."
+        names = " ".join(f'"{p.name}>={p.wanted}"' if p.wanted else p.name for p in wrong)
+        return f"Not ready: install what is missing or too old with %pip install -q {names}, then restart the kernel."
+
+    def __str__(self):
+        return "\n".join([self.python, *(package.line() for package in self.packages), *self.box, self.advice()])
+
+    def _repr_html_(self):
+        items = "".join(f'<div style="color:{COLOURS["pass" if p.fine else "error"]}">{html.escape(p.line())}</div>'
+                        for p in self.packages)
+        box = "".join(f"<div>{html.escape(line)}</div>" for line in self.box)
+        state = COLOURS["pass" if self.ready else "error"]
+        return (f'<div style="{BOX}"><div><b>{html.escape(self.python)}</b></div>{items}'
+                f'<div style="margin-top:4px">{box}</div>'
+                f'<div style="margin-top:4px;color:{state};font-weight:bold">{html.escape(self.advice())}</div></div>')

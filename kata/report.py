@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .advice import TIPS
 from .feedback import Failed, Kind, Table, visible
-from .hints import Failure, hints, plan, remember, seen
+from .hints import TERMINAL, Failure, hints, in_notebook, plan, remember, seen
 from .registry import ORDER, rank
 from .results_model import Status
 from .words import Word
@@ -213,8 +213,8 @@ def section_lines(outcomes, status):
     return list(dict.fromkeys(o.message for o in outcomes if o.status == status))
 
 
-def not_started_lines(outcomes):
-    """One line per file whose functions are still stubs."""
+def not_started_lines(outcomes, notebook=False):
+    """One line per file whose functions are still stubs (in a notebook: per exercise, no file named)."""
     functions = {}
     for outcome in outcomes:
         if outcome.status is Ended.NOT_STARTED and outcome.feedback:
@@ -222,6 +222,9 @@ def not_started_lines(outcomes):
             functions.setdefault(path, [])
             if function not in functions[path]:
                 functions[path].append(function)
+    if notebook:
+        return [f"not started: {Path(path).stem} {', '.join(f + '()' for f in fs)} - see the TODO in the "
+                "exercise's text" for path, fs in functions.items()]
     return [f"not started: {path} {', '.join(f + '()' for f in fs)} - see the TODO in its docstring"
             for path, fs in functions.items()]
 
@@ -249,9 +252,19 @@ def missing(outcome):
     return bool(outcome.feedback) and outcome.feedback.cause.endswith(".missing_file")
 
 
-def next_step(name, outcomes, label):
+NOTEBOOK_STEPS = {   # next_step's words in a notebook, where the learner's files are cells
+    "missing": "define its functions in a cell, run it, then check again.",
+    "broken": "fix the cells its functions come from so that they run (see broken files above).",
+    "not started": "fill in its functions in the cell under its text, run that cell, then check again.",
+}
+
+
+def next_step(name, outcomes, label, notebook=False):
     statuses = {o.status for o in outcomes}
     broken = [o for o in outcomes if o.status is Ended.BROKEN_FILE]
+    if notebook and (broken or statuses <= {Ended.NOT_STARTED}):
+        return NOTEBOOK_STEPS["missing" if broken and all(missing(o) for o in broken) else
+                              "broken" if broken else "not started"]
     if broken and all(missing(o) for o in broken):
         return f"create {label}{name}.py with the functions the exercise asks for (see broken files above)."
     if broken:
@@ -302,8 +315,9 @@ def write_hint(terminal, exercise, step):
 def summarise(terminal, settings, kata, outcomes, printed_calls=None):
     if not outcomes:
         return
+    notebook = settings.frontend == "notebook"
     sections = [("your code printed", printed_elsewhere(printed_calls or {})),
-                ("not started", not_started_lines(outcomes)),
+                ("not started", not_started_lines(outcomes, notebook)),
                 ("broken files", section_lines(outcomes, Ended.BROKEN_FILE)),
                 ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
     for title, lines in sections:
@@ -311,7 +325,7 @@ def summarise(terminal, settings, kata, outcomes, printed_calls=None):
             terminal.write_sep("-", title)
             for line in lines:
                 terminal.write_line(line)
-    terminal.write_sep("-", f"progress: {kata.label} (seed {kata.seed})")
+    terminal.write_sep("-", f"progress: {'your notebook' if notebook else kata.label} (seed {kata.seed})")
     ran = progress(outcomes)
     table = remembered_progress(settings.progress, ran, outcomes)
     terminal.write_line(f"{'exercise':<16}{'checks':>10}   state")
@@ -325,17 +339,22 @@ def summarise(terminal, settings, kata, outcomes, printed_calls=None):
         terminal.write_line("Letters above: . passed, F failed, " + ", ".join(letters))
     if not unfinished:
         following = next_after(table) if set(table) != set(ORDER) else None
+        if notebook:
+            terminal.write_line("Every check here passes. Well done!" + (
+                f' Next in order: {following}, kata.check("{following}").' if following else ""))
+            return
         terminal.write_line("Every check here passes. Well done!" + (
             f" Next in order: {following} (tests/test_{following}.py). The exercises not run here were "
             "not graded: run without a test file to grade them all." if following else ""))
         return
     name = unfinished[0]
     mine = [o for o in outcomes if o.exercise == name]
-    terminal.write_line(f"Next: {name} - " + next_step(name, mine, kata.label))
+    terminal.write_line(f"Next: {name} - " + next_step(name, mine, kata.label, notebook))
     failures = hint_failures(mine)
     asked = settings.hints
     shown, announced = seen(kata.label, name)
-    steps, line, now_shown, now_announced = plan(name, failures, shown, announced, asked)
+    steps, line, now_shown, now_announced = plan(name, failures, shown, announced, asked,
+                                                 in_notebook(name) if notebook else TERMINAL)
     for step in steps:
         write_hint(terminal, name, step)
     if (now_shown, now_announced) != (shown, announced) and not settings.grade:

@@ -102,6 +102,8 @@ OPTIONS = (
            "that give the code last, announced first); --hints=all: all of them",
            keywords={"nargs": "?", "const": "more", "choices": ("more", "all")}),
     Option("--kata-progress", argparse.SUPPRESS, keywords={"metavar": "PATH"}),   # watch mode: earlier rounds' rows
+    Option("--kata-frontend", argparse.SUPPRESS,              # kata.notebook: say what to do in notebook terms
+           keywords={"choices": ("terminal", "notebook"), "default": "terminal"}),
     Option("--sandbox", "local (default): the learner's code writes only its own temporary folder, with no "
            "network and no other processes in sight; class (the default with --grade, where "
            "the workers are fork workers): it also reads only the graded folder and Python, "
@@ -142,6 +144,7 @@ class Settings:
     progress: Optional[str] = None       # watch mode's file of earlier rounds
     training_cache: Optional[str] = None
     echo: bool = False                   # -s: the learner's output is shown as it comes
+    frontend: str = "terminal"           # where the learner asked: terminal, or notebook (kata.notebook)
 
     @property
     def box(self):
@@ -165,7 +168,10 @@ class Settings:
         folder = values["impl"]
         text = config.getoption("--impl")
         label = text if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
+        if values["kata_frontend"] == "notebook":
+            label = "notebook"             # the modules kata.notebook wrote: notebook/many_to_many.py
         return cls(folder, label, values["kata_seed"], grade, values["workers"], sandbox,
                    values["time_limit"] or float(GRADING_TIME_LIMIT if grade else LEARNER_TIME_LIMIT),
                    values["results_json"], values["expected_fingerprint"], values["hints"],
-                   values["kata_progress"], values["training_cache"], config.getoption("capture") == "no")
+                   values["kata_progress"], values["training_cache"], config.getoption("capture") == "no",
+                   values["kata_frontend"])

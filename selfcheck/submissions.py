@@ -350,22 +350,38 @@ def notebook_file(path, cells):
 
 
 def solved_notebook_cells():
-    """Every solution in one notebook, as the kata's notebook has them: an exercise's functions, then
-    its kata.check cell; with the lines a Colab notebook has (!pip, a magic) and a training cell."""
-    from kata.registry import EXERCISES
-    cells = ["!pip install -q tensorflow\n%matplotlib inline\nfrom kata import notebook as kata"]
-    for exercise in EXERCISES:
-        cells.append((ROOT / "solutions" / f"{exercise.module}.py").read_text())
-        if exercise.name == "one_to_one":
-            cells.append("X, y = make_dataset()\nmodel = build_model()\nmodel.fit(X, y, epochs=1000, verbose=0)")
-        cells.append(f'kata.check("{exercise.name}")')
-    return cells
+    """The kata's notebook (instructor/notebook.py) with the solutions in the stubs' cells, and a
+    training cell such as a learner's notebook has: the code cells, in order."""
+    from instructor.notebook import cells
+    code = []
+    for kind, identifier, text in cells(functions_from=ROOT / "solutions"):
+        if kind == "code":
+            code.append(text)
+        if identifier == "one_to_one-code":
+            code.append("X, y = make_dataset()\nmodel = build_model()\nmodel.fit(X, y, epochs=1000, verbose=0)")
+    return code
 
 
 def notebook_solved(into, name="notebook_solved"):
     """The solutions as one notebook: graded from its cells, statically."""
     (into / name).mkdir()
     notebook_file(into / name / "kata.ipynb", solved_notebook_cells())
+    return into / name
+
+
+def notebook_with_forged_outputs(into, name="notebook_with_forged_outputs"):
+    """The kata's notebook untouched (the stubs), saved with the outputs and metadata of a perfect run
+    written in by hand: every check cell showing full marks. Its honest twin is notebook_solved."""
+    from instructor.notebook import notebook
+    (into / name).mkdir()
+    data = notebook()
+    forged = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": ["34 passed\nScore 205/205"], "text/html": ["<b>34 / 34 checks</b>"]}}
+    for cell in data["cells"]:
+        if cell["cell_type"] == "code" and cell["id"].endswith("-check"):
+            cell["outputs"], cell["execution_count"] = [forged], 1
+    data["metadata"]["kata"] = {"score": 205, "max_score": 205, "status": "pass"}
+    (into / name / "kata.ipynb").write_text(json.dumps(data, indent=1))
     return into / name
 
 

@@ -117,7 +117,8 @@ def test_a_repository_with_an_edited_check_is_an_error_and_gains_nothing(graded)
 # --- what the class received, and submissions of the wrong shape ---------------------------------
 
 RECEIVED = [submissions.template_solved, submissions.template_with_edited_check, submissions.empty,
-            submissions.notebook_only, submissions.readme_only, submissions.nested, submissions.notebook_solved]
+            submissions.notebook_only, submissions.readme_only, submissions.nested, submissions.notebook_solved,
+            submissions.notebook_with_forged_outputs]
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,14 @@ def test_a_notebook_is_graded_from_its_cells_read_not_run_with_full_points(recei
     assert (row["status"], row["total"]) == ("pass", "205"), row
     assert row["reason"] == ("graded one_to_one, many_to_one, many_to_many, parameters, one_to_many, encoder_decoder "
                              "from kata.ipynb, its cells read, not run"), row
+
+
+@SLOW
+def test_a_notebooks_saved_outputs_count_for_nothing_only_its_code(received):
+    """Beside its honest twin (the solved notebook, above): the stubs, saved with a perfect run's outputs."""
+    row = received[2]["notebook_with_forged_outputs"]
+    assert (row["status"], row["total"]) == ("fail", "0"), row
+    assert "from kata.ipynb, its cells read, not run" in row["reason"], row
 
 
 @SLOW

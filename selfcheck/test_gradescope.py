@@ -222,6 +222,15 @@ def test_a_whole_repository_scores_in_full_against_the_template_fingerprint(imag
     assert results["score"] == 205 and "grading" not in boxes(results), results["output"]
 
 
+def test_a_notebook_upload_is_graded_from_its_cells_in_full(image):
+    from selfcheck.submissions import notebook_file, solved_notebook_cells
+    results, code, _ = autograde(image, lambda submission, root: notebook_file(submission / "kata.ipynb",
+                                                                                solved_notebook_cells()))
+    assert code == 0
+    assert results["score"] == 205 and "grading" not in boxes(results), results["output"]
+    assert "from kata.ipynb, its cells read, not run" in results["output"], results["output"]
+
+
 def test_an_empty_folder_says_so(image):
     results, code, _ = autograde(image, lambda submission, root: None)
     assert code == 0 and results["score"] == 0

@@ -17,7 +17,7 @@ from selfcheck.runs import ROOT
 
 TOP_LEVEL = {".github/workflows/grade.yml", ".gitignore", ".gitlab-ci.yml", "README.md", "conftest.py",
              "requirements.lock", "requirements.txt", "run.py", "tox.ini"}
-TREES = ("exercises", "tests", "kata")
+TREES = ("exercises", "tests", "kata", "notebooks")
 FORBIDDEN = {"solutions", "instructor", "selfcheck", "benchmark", ".ci", "variants", "mistakes", "docs"}
 # What the learners' README may not name: the instructor-only files and folders, and the docs beside it.
 NOT_FOR_LEARNERS = ("solutions", "instructor/", "-m instructor", "selfcheck", "benchmark", ".ci/", "docs/", "template_README")

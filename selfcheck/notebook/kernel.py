@@ -10,8 +10,9 @@ import nbformat
 KERNEL = "kata-selfcheck"
 
 
-def execute(tmp_path, monkeypatch, cells, timeout=90):
-    """The notebook of cells, executed: each cell's outputs in its .outputs. A cell that raises fails the test."""
+def execute(tmp_path, monkeypatch, cells, timeout=90, folder=None):
+    """The notebook of cells, executed in folder (tmp_path by default): each cell's outputs in its
+    .outputs. A cell that raises fails the test."""
     monkeypatch.setenv("KATA_HINTS_STATE", str(tmp_path / "hints.json"))     # the kernel inherits it
     spec = tmp_path / "jupyter" / "kernels" / KERNEL
     spec.mkdir(parents=True)
@@ -21,5 +22,5 @@ def execute(tmp_path, monkeypatch, cells, timeout=90):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in cells])
     nbclient.NotebookClient(book, timeout=timeout, kernel_name=KERNEL,
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+                            resources={"metadata": {"path": str(folder or tmp_path)}}).execute()
     return book

@@ -21,6 +21,7 @@ CRASH = "import os\ndef build_model(length=5):\n    os.abort()\n"
 @pytest.fixture(autouse=True)
 def own_hints_state(tmp_path, monkeypatch):
     monkeypatch.setenv("KATA_HINTS_STATE", str(tmp_path / "hints.json"))      # the run inherits it
+    monkeypatch.setattr(notebook, "_checked", {})                              # each test its own kernel's
 
 
 def learner_modules():
@@ -35,6 +36,8 @@ def test_the_solution_passes_every_check():
     assert report.checks and not report.failing, str(report)
     assert report.score == (report.results.max_score, report.results.max_score)
     assert "34 passed" in str(report) and "Every check here passes" in report.hint
+    assert re.search(r'Next in order: \w+, kata\.check\("\w+"\)\.', report.hint), report.hint   # not a test file
+    assert "tests/test_" not in str(report)
     assert learner_modules() == []
     assert "many_to_many" in str(notebook.progress(show=False))
 
@@ -50,6 +53,19 @@ def test_a_bare_dense_for_time_distributed_is_named():
     asked = notebook.hint("many_to_many", namespace=run_cells(BARE_DENSE), show=False)
     first, then = (re.search(r"Hint \d+ of \d+", text).group() for text in (report.hint, asked.hint))
     assert first != then, (report.hint, asked.hint)        # the counter climbs, as with --hints
+    said = " ".join(asked.hint.split())
+    assert 'kata.hint("many_to_many", all=True)' in said, said             # how to ask, in the notebook's words
+    assert "--hints" not in said and "progress: your notebook" in str(asked)
+
+
+def test_a_stub_is_not_started_in_the_notebooks_words():
+    stub = (ROOT / "exercises" / "one_to_one.py").read_text()
+    report = notebook.check("one_to_one", namespace=run_cells(stub), show=False)
+    assert ("not started: one_to_one make_dataset(), build_model() - see the TODO in the exercise's text"
+            in str(report)), str(report)
+    assert "Next: one_to_one - fill in its functions in the cell under its text" in report.hint, report.hint
+    assert 'Another hint: run kata.hint("one_to_one") (one more each time;' in " ".join(report.hint.split())
+    assert "notebook/one_to_one.py" not in report.hint and "exercises/" not in str(report)
 
 
 def test_a_crash_in_the_learner_s_function_ends_in_the_worker_and_export_writes_what_was_checked(tmp_path):
