@@ -40,11 +40,13 @@ REPOSITORY = {repository!r}   # the kata's git address (your class's copy of it)
 KATA = next((folder for folder in (".", "..", {clone!r}) if os.path.isfile(os.path.join(folder, "run.py"))), None)
 if KATA is None and REPOSITORY:
     !git clone -q --depth 1 {{REPOSITORY}} {clone}
-    KATA = {clone!r}
+    KATA = {clone!r} if os.path.isfile(os.path.join({clone!r}, "run.py")) else None
 if KATA is None:
-    print("Set REPOSITORY in this cell to the kata's git address (your class's copy of it), then run it again.")
+    print("No kata here yet: set REPOSITORY in this cell to the kata's git address (your class's copy of it)"
+          if not REPOSITORY else "git could not clone REPOSITORY (see its line above): check the address, then "
+          "run this cell again")
 else:
-    %pip install -q {installed}
+    !"{{sys.executable}}" -m pip install -q {installed}
     sys.path.insert(0, os.path.abspath(KATA))
     from kata import notebook as kata
     kata.about()"""

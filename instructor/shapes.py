@@ -37,10 +37,11 @@ def holds_work(folder):
 
 
 def notebooks_in(folder):
-    """The notebook files at folder's top: regular files named *.ipynb, never a link."""
+    """What is named *.ipynb at folder's top, other than a folder (a link or a FIFO too: the notebook
+    reader refuses it by name, never following or opening it)."""
     found = []
     for name in sorted(os.listdir(folder)):
-        if name.endswith(".ipynb") and stat.S_ISREG(os.lstat(folder / name).st_mode):
+        if name.endswith(".ipynb") and not stat.S_ISDIR(os.lstat(folder / name).st_mode):
             found.append(folder / name)
     return tuple(found)
 

@@ -136,36 +136,71 @@ def _hint_text(said):
 
 
 def _run(exercise, namespace, extra=(), show=True):
-    _exercise(exercise)
     try:
+        _exercise(exercise)
         text = source(exercise, namespace)
-    except notebook_source.Refused as refusal:
-        report = Report(exercise, refused=str(refusal))
+    except ValueError as refusal:        # notebook_source.Refused too: one sentence, no traceback
+        report = Report(str(exercise), refused=str(refusal))
     else:
         code, said, results, why = _grade(exercise, text, extra)
         report = Report(exercise, results=results, text=said, hint=_hint_text(said), error=why,
-                        returncode=code, source=text)
+                        returncode=code, source=text, note=_another_exercises(exercise, text))
         _checked[exercise] = report
     if show:
         _display(report)
     return report
 
 
+def _another_exercises(exercise, text):
+    """A note when the functions graded are those last checked for another exercise: every exercise
+    defines make_dataset and build_model, so after running the cells below, an earlier check grades
+    the later exercise's functions."""
+    body = text.split("\n", 1)[-1]
+    for other, report in _checked.items():
+        if other != exercise and report.source and report.source.split("\n", 1)[-1] == body:
+            return (f"These are the functions you last checked for {other}: every exercise defines its own, "
+                    f"so to check {exercise} again, run its cell first, then this check.")
+    return None
+
+
 def _limit(time_limit):
-    return () if time_limit is None else (f"--time-limit={float(time_limit)}",)
+    if time_limit is None:
+        return ()
+    try:
+        seconds = float(time_limit)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"time_limit must be a number of seconds above 0, not {time_limit!r}")
+    return (f"--time-limit={seconds}",)
+
+
+def _refused(exercise, sentence, show):
+    report = Report(str(exercise), refused=sentence)
+    if show:
+        _display(report)
+    return report
 
 
 def check(exercise, namespace=None, show=True, time_limit=None):
     """Grade the notebook's functions for the exercise as `python run.py tests/test_<exercise>.py`
     would, display the report and return it (HTML in a notebook, its text elsewhere). time_limit:
     the seconds one call may run, as --time-limit (the kata's default otherwise)."""
-    return _run(exercise, namespace, _limit(time_limit), show=show)
+    try:
+        extra = _limit(time_limit)
+    except ValueError as problem:
+        return _refused(exercise, str(problem), show)
+    return _run(exercise, namespace, extra, show=show)
 
 
 def hint(exercise, namespace=None, show=True, time_limit=None, all=False):
     """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it (all=True:
     every hint, as --hints=all)."""
-    return _run(exercise, namespace, (f"--hints={'all' if all else 'more'}", *_limit(time_limit)), show=show)
+    try:
+        extra = (f"--hints={'all' if all else 'more'}", *_limit(time_limit))
+    except ValueError as problem:
+        return _refused(exercise, str(problem), show)
+    return _run(exercise, namespace, extra, show=show)
 
 
 def progress(show=True):
@@ -190,17 +225,39 @@ def export(folder, *exercises, namespace=None):
                 written[name] = _write(folder, name, report.source)
     if not written:
         raise ValueError("nothing to export: check an exercise first, or name the exercises to export")
+    folder = Path(folder).resolve()
+    shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+    print(f"wrote {', '.join(path.name for path in written.values())} into {folder} "
+          f"({'the functions named, as they are now' if exercises else 'the functions of each exercise last checked'});"
+          f" to grade them in a terminal, in the kata's folder: python3 run.py --impl={shown}")
     return [str(path) for path in written.values()]
 
 
 def about(show=True):
     """What this runtime has for the kata: Python, the packages a check needs against requirements.txt
-    (TensorFlow and Keras 3 among them, which Colab brings), and what the box enforces here."""
+    (TensorFlow and Keras 3 among them, which Colab brings), and what the box enforces here. When they
+    will do, TensorFlow is imported here without its log lines, so that the cells after it show none."""
     from . import runtime
     shown = About(runtime.python_line(), runtime.packages(), runtime.box_lines())
+    if shown.ready:
+        _quiet_tensorflow()
     if show:
         _display(shown)
     return shown
+
+
+def _quiet_tensorflow():
+    """TensorFlow and Keras imported, and a first op run, with file descriptor 2 silenced: their log lines
+    go nowhere. The kernel never forks (checks are separate processes), so an op here is harmless."""
+    from .quiet import quiet_environment, stderr_descriptor_silenced
+    quiet_environment()
+    try:
+        with stderr_descriptor_silenced():
+            import keras  # noqa: F401
+            import tensorflow as tf
+            tf.constant(0.0) + 1.0
+    except Exception:          # a TensorFlow that will not import: the check's preflight says why, in one line
+        pass
 
 
 # --- what is shown -------------------------------------------------------------------------------
@@ -256,9 +313,10 @@ class Report(Shown):
     """One check's report: the results, the run's terminal text (its plain-text form) and the hint."""
 
     def __init__(self, exercise, results=None, text="", hint="", error=None, refused=None, returncode=None,
-                 source=None):
+                 source=None, note=None):
         self.exercise, self.results, self.text, self.hint = exercise, results, text, hint
         self.error, self.refused, self.returncode, self.source = error, refused, returncode, source
+        self.note = note            # said before the report: the functions are another exercise's
 
     @property
     def checks(self):
@@ -282,7 +340,7 @@ class Report(Shown):
             return f"{self.exercise}: not graded. {self.refused}"
         if self.results is None:
             return f"{self.exercise}: no results ({self.error}).\n{self.text}"
-        return self.text
+        return (f"Note: {self.note}\n" if self.note else "") + self.text
 
     def _repr_html_(self):
         title = html.escape(self.exercise)
@@ -297,6 +355,8 @@ class Report(Shown):
         parts = [f'<div style="{BOX}"><div><b>{title}</b>: '
                  f'<span style="color:{COLOURS[state]};font-weight:bold">{self.passed} / {len(self.checks)} checks</span>'
                  f' ({points} of {most} points)</div>']
+        if self.note:
+            parts.append(f'<div style="color:{COLOURS["fail"]};margin-top:4px">{html.escape(self.note)}</div>')
         if self.failing:
             first, rest = self.failing[0], self.failing[1:]
             parts.append(f'<div style="margin-top:6px"><b>{html.escape(_short(first.name))}</b>'

@@ -27,7 +27,10 @@ from pathlib import Path
 from .notebook_source import Extraction, Refused, is_constant
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20     # a larger notebook file is not read (its outputs are in it too)
-MAX_CODE_CHARS = 2 * 2**20          # its code cells, in all
+MAX_CODE_CHARS = 256 * 2**10        # the code cells of a submission's notebooks, in all: parsing costs about
+#                                     500 bytes of memory a character, and the gradebook parses them itself
+MAX_CELLS = 2000                    # code cells, in all
+NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends Python's tokenizer knows (str.splitlines knows more: \x1c, \u2028)
 CALLS = ("check", "hint")           # the kata.notebook calls that mark an exercise's section
 MAGIC = re.compile(r"^(\s*)([!%]|\?\s*[\w.]+\s*$|[\w.]+\?{1,2}\s*$)")
 ASSIGNED_MAGIC = re.compile(r"^(\s*[\w.]+\s*=\s*)[!%].*$")
@@ -83,29 +86,32 @@ class Notebook:
         return None
 
 
-def read(path):
-    """A Notebook of the file at path; Refused (one sentence naming it) when it is not one."""
+def read(path, budget=None):
+    """A Notebook of the file at path; Refused (one sentence naming it) when it is not one. budget: a
+    Budget shared by a submission's notebooks, which their code may not exceed."""
     path = Path(path)
+    budget, name = budget or Budget(), printable(path.name)
+    if path.is_symlink():
+        raise Refused(f"{name} is a symbolic link: save the notebook itself")
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with open(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"{path.name} is not a regular file: save the notebook itself")
+            raise Refused(f"{name} is not a regular file: save the notebook itself")
         if info.st_size > MAX_NOTEBOOK_BYTES:
-            raise Refused(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: clear its outputs, "
+            raise Refused(f"{name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: clear its outputs, "
                           "save it, then submit it again")
         raw = file.read(MAX_NOTEBOOK_BYTES + 1)
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Refused(f"{path.name} is not a notebook (not JSON): save it from Jupyter or Colab as .ipynb") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise Refused(f"{name} is not a notebook (not JSON): save it from Jupyter or Colab as .ipynb") from None
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, list) or data.get("nbformat") != 4:
-        raise Refused(f"{path.name} is not a notebook of format 4: open it in Jupyter or Colab and save it again")
+        raise Refused(f"{name} is not a notebook of format 4: open it in Jupyter or Colab and save it again")
     sources = [cell_text(cell) for cell in cells
                if isinstance(cell, dict) and cell.get("cell_type") == "code"]
-    if sum(len(text) for text in sources) > MAX_CODE_CHARS:
-        raise Refused(f"{path.name} has more than {MAX_CODE_CHARS // 2**20} MB of code: submit the exercises' cells")
+    budget.take(name, len(sources), sum(len(text) for text in sources))
     notebook = Notebook(path)
     for text in sources:
         tree = parse_cell(text)
@@ -113,6 +119,21 @@ def read(path):
             for statement in tree.body:
                 read_statement(notebook, statement, text)
     return notebook
+
+
+@dataclass
+class Budget:
+    """What a submission's notebooks may still hold: code cells, and characters of code."""
+    cells: int = field(default_factory=lambda: MAX_CELLS)
+    chars: int = field(default_factory=lambda: MAX_CODE_CHARS)
+
+    def take(self, name, cells, chars):
+        self.cells, self.chars = self.cells - cells, self.chars - chars
+        if self.cells < 0:
+            raise Refused(f"{name} brings the notebooks past {MAX_CELLS} code cells: submit the exercises' cells")
+        if self.chars < 0:
+            raise Refused(f"{name} brings the notebooks past {MAX_CODE_CHARS // 2**10} KB of code: "
+                          "submit the exercises' cells")
 
 
 def cell_text(cell):
@@ -125,7 +146,7 @@ def cell_text(cell):
 def parse_cell(text):
     """The cell's syntax tree as the kernel would run it, IPython's own lines set aside; None when the
     kernel would run none of it (a cell magic of another language, or a syntax error)."""
-    lines = text.splitlines()
+    lines = NEWLINE.split(text)
     if lines and lines[0].startswith("%%"):
         if not lines[0].split()[0] in PYTHON_CELL_MAGICS:
             return None
@@ -149,7 +170,7 @@ def without_magic(line):
 
 def function_source(statement, text):
     """The function's lines, from its first decorator (as inspect.getsource gives them), dedented."""
-    lines = text.splitlines()
+    lines = NEWLINE.split(text)
     first = min([statement.lineno] + [decorator.lineno for decorator in statement.decorator_list])
     return textwrap.dedent("\n".join(lines[first - 1:statement.end_lineno]) + "\n")
 
@@ -185,6 +206,10 @@ def read_statement(notebook, statement, text):
         for target in statement.targets:
             if isinstance(target, ast.Name):
                 notebook.events.append(Event(target.id, None))
+    elif isinstance(statement, (ast.If, ast.While)) and constant_truth(statement.test) is not None:
+        taken = statement.body if constant_truth(statement.test) else statement.orelse    # if False: never runs
+        for inner in taken:
+            read_statement(notebook, inner, text)
     elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
         for part in ("body", "orelse", "finalbody"):
             for inner in getattr(statement, part, []):
@@ -205,6 +230,14 @@ def read_statement(notebook, statement, text):
     for node in ast.walk(statement):
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
             bind(node.target.id, Binding("computed"))
+
+
+def constant_truth(test):
+    """True or False for a condition that is a literal (if False:, while 0:), else None."""
+    try:
+        return bool(ast.literal_eval(test))
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+        return None
 
 
 def assign(bind, target, value):
@@ -274,34 +307,42 @@ class StaticExtraction(Extraction):
                         "use Keras's own layers (the tests save and load the model), or define it inside the function")
         else:
             self.refuse(user, name, "a value computed in the notebook",
-                        "make it inside the function, or pass it as an argument")
+                        "make it inside the function (the tests call it with length alone)")
 
 
 @dataclass(frozen=True)
 class Taken:
-    """What a notebook gives the gradebook: each exercise's module source, and what was not taken, why."""
+    """What a submission's notebooks give the gradebook: each exercise's module source, what was not
+    taken and why, and the notebooks that could not be read, why."""
     modules: dict               # exercise -> the module's source
     refused: dict               # exercise -> one sentence
+    unread: dict = field(default_factory=dict)      # notebook's name (printable) -> one sentence
+
+
+def printable(name):
+    """A file name as a message may show it: its control characters escaped (no terminal escapes)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
 
 
 def modules_from(notebooks, exercises):
     """Taken from the notebook files (paths) for the exercises (records with name and functions).
 
     An exercise is taken from the one notebook that has a section for it; several such notebooks are
-    refused for that exercise, by name, and a notebook that cannot be read is refused for them all."""
-    read_ones, refused = [], {}
+    refused for that exercise, by name. A notebook that cannot be read (an empty Untitled.ipynb, say)
+    is set aside, and the others are read; they share one Budget."""
+    read_ones, refused, unread, budget = [], {}, {}, Budget()
     for path in sorted(notebooks):
         try:
-            read_ones.append(read(path))
+            read_ones.append(read(path, budget))
         except (Refused, OSError) as problem:
-            return Taken({}, {exercise.name: str(problem) for exercise in exercises})
+            unread[printable(Path(path).name)] = printable(str(problem))
     modules = {}
     for exercise in exercises:
         sections = [(book, book.section(exercise.name)) for book in read_ones]
         sections = [(book, names) for book, names in sections if names is not None]
         if len(sections) > 1:
-            refused[exercise.name] = (f"{' and '.join(book.path.name for book, _ in sections)} both check "
-                                      f"{exercise.name}: keep its cells in one notebook")
+            refused[exercise.name] = (f"{' and '.join(printable(book.path.name) for book, _ in sections)} "
+                                      f"both check {exercise.name}: keep its cells in one notebook")
             continue
         if not sections:
             continue
@@ -313,4 +354,4 @@ def modules_from(notebooks, exercises):
             refused[exercise.name] = str(problem)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             refused[exercise.name] = f"the functions taken for {exercise.name} do not compile together"
-    return Taken(modules, refused)
+    return Taken(modules, refused, unread)

@@ -170,7 +170,7 @@ class Extraction:
                             else f"from {module} import {attribute} as {name}")
         else:
             made = kind_of(value)
-            self.refuse(user, name, f"{made} made in the notebook", "make it inside the function, or pass it as an argument")
+            self.refuse(user, name, f"{made} made in the notebook", "make it inside the function (the tests call it with length alone)")
 
     def notebook_function(self, value):
         """A function defined in the notebook, or one a decorator wrapped (functools.wraps, lru_cache)."""

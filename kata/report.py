@@ -319,7 +319,7 @@ def summarise(terminal, settings, kata, outcomes, printed_calls=None):
     sections = [("your code printed", printed_elsewhere(printed_calls or {})),
                 ("not started", not_started_lines(outcomes, notebook)),
                 ("broken files", section_lines(outcomes, Ended.BROKEN_FILE)),
-                ("also failing (add -v to see each message)", folded_lines(outcomes, terminal))]
+                ("also failing" + ("" if notebook else " (add -v to see each message)"), folded_lines(outcomes, terminal))]
     for title, lines in sections:
         if lines:
             terminal.write_sep("-", title)

@@ -2,6 +2,7 @@
 a check needs, each against its range (read from their metadata, nothing imported), and what runs the
 learner's code here, with what the box enforces on this runtime (kata/sandbox.py's enforceable()).
 A runtime such as Colab brings its own TensorFlow: this says whether it will do."""
+import os
 import platform
 import re
 import sys
@@ -14,8 +15,11 @@ from . import backend
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED = ("tensorflow", "keras", "numpy", "pytest", "pytest-timeout", "psutil")   # what a check imports
 REQUIREMENT = re.compile(r"^([A-Za-z0-9_.-]+)\s*(?:>=\s*([0-9.]+))?")
-BOXED = ("reads what you may, writes only its own temporary folder, no network, at most {memory} GB of memory, {processes} "
-         "processes and threads, files of {file} MB and {disk} MB of disk in all")
+LEARNERS_WORDS = {   # enforceable()'s sentences, for a learner running as root (Colab does)
+    "processes": "you run as root here (Colab does), and Linux does not limit the processes of root.",
+}
+BOXED = ("may read what you may read, writes only its own temporary folder, has no network, and may use at "
+         "most {memory} GB of memory, {processes} processes and threads, files of {file} MB and {disk} MB of disk in all")
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,12 @@ def box_lines():
         return lines
     from .sandbox import enforceable           # Linux only: it reads /proc and runs a probe
     box = BOXES["local"]
-    lines.append("The box: " + BOXED.format(memory=box["memory_bytes"] // 2**30, processes=box["processes"],
-                                            file=box["file_bytes"] // 2**20, disk=box["disk_bytes"] // 2**20) + ".")
+    lines.append("The box your functions run in " + BOXED.format(
+        memory=box["memory_bytes"] // 2**30, processes=box["processes"], file=box["file_bytes"] // 2**20,
+        disk=box["disk_bytes"] // 2**20) + ".")
     missing = {part: why for part, why in enforceable().items() if why and part != "read"}
     for part, why in missing.items():
-        lines.append(f"Not enforced here ({part}): {why}")
+        lines.append(f"Not enforced here ({part}): {LEARNERS_WORDS.get(part, why) if os.geteuid() == 0 else why}")
     return lines
 
 

@@ -9,6 +9,7 @@ from typing import Callable, Optional
 import pytest
 
 from . import backend
+from .diagnosis import NOTEBOOK_LABEL
 from .results import FINGERPRINT_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +170,7 @@ class Settings:
         text = config.getoption("--impl")
         label = text if not folder.resolve().is_relative_to(ROOT) else str(folder.resolve().relative_to(ROOT))
         if values["kata_frontend"] == "notebook":
-            label = "notebook"             # the modules kata.notebook wrote: notebook/many_to_many.py
+            label = NOTEBOOK_LABEL         # the modules kata.notebook wrote: notebook/many_to_many.py
         return cls(folder, label, values["kata_seed"], grade, values["workers"], sandbox,
                    values["time_limit"] or float(GRADING_TIME_LIMIT if grade else LEARNER_TIME_LIMIT),
                    values["results_json"], values["expected_fingerprint"], values["hints"],

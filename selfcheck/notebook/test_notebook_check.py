@@ -98,3 +98,32 @@ def test_the_kernel_s_stop_button_ends_the_whole_run(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         notebook.check("many_to_many", namespace=run_cells(SOLUTION), show=False)
     assert started and started[0].poll() is not None and tree and alive(tree) == [], tree
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: notebook.check("one_to_on", namespace={}, show=False), "no exercise 'one_to_on': give one of one_to_one"),
+    (lambda: notebook.check("one_to_one", namespace={}, show=False, time_limit="abc"),
+     "time_limit must be a number of seconds above 0, not 'abc'"),
+    (lambda: notebook.hint("one_to_one", namespace=run_cells("x = 1\n"), show=False),
+     "the notebook defines none of one_to_one's functions")])
+def test_a_call_that_cannot_check_says_why_in_one_sentence_and_raises_nothing(call, says):
+    report = call()
+    assert report.results is None and says in report.refused and "\n" not in str(report), str(report)
+
+
+def test_checking_again_with_another_exercises_functions_says_so():
+    namespace = run_cells(SOLUTION)
+    text = notebook.source("many_to_many", namespace)
+    notebook._checked["many_to_many"] = notebook.Report("many_to_many", source=text)
+    assert notebook._another_exercises("many_to_many", text) is None
+    note = notebook._another_exercises("one_to_one", notebook.source("one_to_one", namespace))
+    assert note.startswith("These are the functions you last checked for many_to_many") and "run its cell" in note
+
+
+def test_export_says_where_it_wrote_and_the_command_that_grades_it(tmp_path, capsys):
+    notebook._checked["many_to_many"] = notebook.Report("many_to_many", source=notebook.source(
+        "many_to_many", run_cells(SOLUTION)))
+    written = notebook.export(tmp_path / "mine")
+    said = capsys.readouterr().out
+    assert written == [str(tmp_path / "mine" / "many_to_many.py")]
+    assert f"into {tmp_path / 'mine'}" in said and f"python3 run.py --impl={tmp_path / 'mine'}" in said

@@ -5,6 +5,7 @@ kata.check that records the kernel's extraction at the moment it is called; the 
 agreement is in test_notebook_grades.py. No TensorFlow."""
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -211,7 +212,57 @@ def test_a_link_or_a_fifo_named_ipynb_is_never_read(tmp_path):
     write_notebook(tmp_path / "real.ipynb", ["def make_dataset(length=5):\n    return 1\n", "kata.check('one_to_one')"])
     (tmp_path / "link.ipynb").symlink_to(tmp_path / "real.ipynb")
     os.mkfifo(tmp_path / "fifo.ipynb")
-    with pytest.raises(OSError):
+    with pytest.raises(Refused, match="link.ipynb is a symbolic link: save the notebook itself"):
         read(tmp_path / "link.ipynb")
     with pytest.raises(Refused, match="fifo.ipynb is not a regular file"):
         read(tmp_path / "fifo.ipynb")          # opened without blocking, then refused
+
+
+SOLUTION = (ROOT / "solutions" / "one_to_one.py").read_text()
+
+
+def test_code_hidden_in_a_comment_by_a_character_python_does_not_end_lines_at_is_not_read(tmp_path):
+    """\\x1c ends a line for str.splitlines, not for Python: the kernel runs the cell as one comment."""
+    hidden = "# notes\x1c" + SOLUTION.replace("\n", "\x1c")
+    static, refused = static_sources(tmp_path, [hidden, "kata.check('one_to_one')"])
+    assert static == {} and refused["one_to_one"].startswith("the notebook defines none of one_to_one's functions")
+
+
+def test_what_an_if_false_holds_is_never_defined_as_in_the_kernel(tmp_path):
+    cells = ["if False:\n" + textwrap.indent(SOLUTION, "    "), "kata.check('one_to_one')"]
+    assert static_sources(tmp_path, cells)[0] == {}
+    cells = ["if True:\n" + textwrap.indent(SOLUTION, "    ") + "else:\n    def build_model(length=5):\n"
+             "        return None\n", "kata.check('one_to_one')"]
+    static, _ = static_sources(tmp_path, cells)
+    assert "return None" not in static["one_to_one"] and "keras.layers.LSTM" in static["one_to_one"]
+
+
+def test_a_notebook_that_cannot_be_read_is_set_aside_and_the_others_are_read(tmp_path):
+    good = write_notebook(tmp_path / "kata.ipynb", [SOLUTION, "kata.check('one_to_one')"])
+    (tmp_path / "Untitled.ipynb").write_text("")
+    taken = modules_from([good, tmp_path / "Untitled.ipynb"], EXERCISES)
+    assert list(taken.modules) == ["one_to_one"] and taken.refused == {}
+    assert taken.unread == {"Untitled.ipynb": "Untitled.ipynb is not a notebook (not JSON): save it from Jupyter "
+                                              "or Colab as .ipynb"}
+
+
+def test_a_submissions_notebooks_share_one_budget_of_code(tmp_path, monkeypatch):
+    monkeypatch.setattr(notebook_file, "MAX_CODE_CHARS", len(SOLUTION) + 100)
+    first = write_notebook(tmp_path / "a.ipynb", [SOLUTION, "kata.check('one_to_one')"])
+    second = write_notebook(tmp_path / "b.ipynb", [SOLUTION, "kata.check('many_to_one')"])
+    taken = modules_from([first, second], EXERCISES)
+    assert list(taken.modules) == ["one_to_one"] and "b.ipynb brings the notebooks past" in taken.unread["b.ipynb"]
+
+
+def test_a_notebooks_name_reaches_messages_with_its_control_characters_escaped(tmp_path):
+    name = "\x1b[2Jowned\x07.ipynb"
+    (tmp_path / name).write_text("{}")
+    taken = modules_from([tmp_path / name], EXERCISES)
+    [(shown, why)] = taken.unread.items()
+    assert shown == "\\x1b[2Jowned\\x07.ipynb" and "\x1b" not in why and "\x07" not in why
+
+
+def test_the_gradebook_says_a_reason_shared_by_exercises_once():
+    from instructor.gradebook.notebooks import reasons
+    assert reasons({"one_to_one": "both", "many_to_one": "both", "parameters": "other"}) == \
+        "one_to_one, many_to_one: both; parameters: other"

@@ -92,8 +92,8 @@ def test_functions_the_notebook_does_not_define_are_left_out_and_none_is_refused
 @pytest.mark.parametrize("cell, sentence", [
     ("import numpy as np\ndata = np.zeros((1, 5, 1))\n"
      "def make_dataset(length=5):\n    return data\n",
-     "make_dataset uses `data`, a numpy array made in the notebook: make it inside the function, "
-     "or pass it as an argument"),
+     "make_dataset uses `data`, a numpy array made in the notebook: make it inside the function "
+     "(the tests call it with length alone)"),
     ("class MyLayer:\n    pass\n"
      "def build_model(length=5):\n    return MyLayer()\n",
      "build_model uses `MyLayer`, a class defined in the notebook: use Keras's own layers"),

@@ -37,3 +37,13 @@ def test_the_class_causes_csv_writes_a_formula_as_text(tmp_path):
     assert rows_of(tmp_path / "causes.csv") == [{"cause": "one_to_one.make_dataset.import", "exercise": "one_to_one",
                                                  "kind": "misunderstood", "students": "1", "attempted": "1",
                                                  "example": "'" + FORMULA}]
+
+
+def test_a_control_character_is_written_as_its_escape_so_printing_the_file_drives_no_terminal(tmp_path):
+    rows = [{"student": "eve\x1b]0;owned\x07", "total": 0, "max_score": 205, "status": "error",
+             "reason": "\x1b[2Jgraded from \x1b[31mkata.ipynb\tand more\nlines"}]
+    write_csv(tmp_path / "grades.csv", rows)
+    text = (tmp_path / "grades.csv").read_text()
+    assert "\x1b" not in text and "\x07" not in text
+    read = rows_of(tmp_path / "grades.csv")[0]
+    assert read["student"] == "eve\\x1b]0;owned\\x07" and read["reason"].endswith("\tand more\nlines")
