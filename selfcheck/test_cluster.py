@@ -19,7 +19,7 @@ import pytest
 
 from instructor.gradebook import shards
 from selfcheck import submissions
-from selfcheck.runs import ROOT, gradebook, gradebook_command, grades_in
+from selfcheck.runs import ROOT, gradebook, gradebook_command, grades_in, processes_mentioning, with_temp_folder
 
 NEEDS_DASK = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
                                 reason="dask is not installed: pip install -r requirements-cluster.txt")
@@ -151,6 +151,33 @@ def test_a_worker_killed_mid_class_still_leaves_every_student_a_row(klass, tmp_p
     assert run.returncode == 0, output
     assert sorted(rows) == students, output
     assert {name: rows[name] for name in students} == {name: local[name] for name in students}, output
+
+
+@NEEDS_DASK
+@SLOW
+def test_ctrl_c_on_a_cluster_keeps_the_finished_rows_and_leaves_nothing(tmp_path):
+    submissions.make_class(tmp_path / "class", [submissions.solved])
+    submissions.sleeps_at_import(tmp_path / "class", "z_sleeps")
+    submissions.sleeps_at_import(tmp_path / "class", "zz_sleeps_too")
+    out, temp = tmp_path / "out", tmp_path / "temp"
+    run = subprocess.Popen(gradebook_command(tmp_path / "class", out, "--cluster", "local:1"), cwd=ROOT,
+                           env=with_temp_folder(temp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (grades_in(out)[0] and busy_dask_worker(run.pid)) and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)     # a row written, and the next submission being graded
+        assert grades_in(out)[0], "no row was written"
+        run.send_signal(signal.SIGINT)
+        output, _ = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    rows, results = grades_in(out)
+    assert run.returncode == 130, output
+    assert sorted(rows) == ["solved"] and sorted(results) == ["solved"], output
+    assert output.splitlines()[-1].startswith("interrupted: 1 of 3"), output
+    assert not processes_mentioning(str(temp)) and not list(temp.iterdir()), list(temp.iterdir())
 
 
 def test_lost_twice_is_an_error_row_naming_the_worker():

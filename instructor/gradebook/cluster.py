@@ -67,11 +67,12 @@ def unpacked(archive, into):
 
 
 class Grader(WorkerPlugin):
-    """On each Dask worker, set up once: the graded files (sent as data), a training cache, and a
-    preloaded process with its grading processes, started in the background and kept."""
+    """On each Dask worker, set up once: the graded files (sent as data), a training cache (the
+    coordinator's, shared, on a LocalCluster; else the worker's own), and a preloaded process with
+    its grading processes, started in the background and kept."""
 
-    def __init__(self, graded):
-        self.graded_archive = graded
+    def __init__(self, graded, shared_cache=None):
+        self.graded_archive, self.shared_cache = graded, shared_cache
 
     def setup(self, worker):
         become_subreaper()      # what a submission leaves behind becomes this worker's to kill
@@ -79,6 +80,8 @@ class Grader(WorkerPlugin):
         self.graded, self.cache = Path(self.folder.name) / "graded", Path(self.folder.name) / "cache"
         unpacked(self.graded_archive, self.graded)
         self.cache.mkdir()
+        if self.shared_cache:       # the same machine as the coordinator: one cache, as the local pool's
+            self.cache = Path(self.shared_cache)
         self.processes, self.problem = GradingProcesses(), None
         self.ready = threading.Thread(target=self.preload, daemon=True)
         self.ready.start()
@@ -140,12 +143,14 @@ def cluster_fault(what, error):
 
 @contextlib.contextmanager
 def connected(options):
-    """A Client of a LocalCluster of options.cluster worker processes on 127.0.0.1, or of the
-    scheduler at options.scheduler; closed (the LocalCluster too) at the end."""
+    """A Client of a LocalCluster of options.cluster worker processes on 127.0.0.1 (their scratch
+    space a temporary folder), or of the scheduler at options.scheduler; closed (the LocalCluster too)
+    at the end."""
     for name in ("distributed", "tornado"):
         logging.getLogger(name).setLevel(QUIET)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.comm.timeouts.connect":
-                          f"{CONNECT_TIMEOUT}s", "distributed.admin.system-monitor.gil.enabled": False}):
+    with tempfile.TemporaryDirectory(prefix="kata-dask-", ignore_cleanup_errors=True) as scratch, \
+            dask.config.set({"distributed.scheduler.allowed-failures": 1, "temporary-directory": scratch,
+                             "distributed.comm.timeouts.connect": f"{CONNECT_TIMEOUT}s"}):
         if options.scheduler:
             try:
                 client = Client(options.scheduler, timeout=CONNECT_TIMEOUT)
@@ -222,7 +227,9 @@ def grade_on_cluster(folders, record, settings, graded, trusted, processes, opti
     """Grade the folders as Dask tasks; each one's files written (record.add) as its task completes."""
     with connected(options) as client:
         try:
-            client.register_plugin(Grader(packed(graded, sorted(p.name for p in graded.iterdir()))), name=PLUGIN)
+            grader = Grader(packed(graded, sorted(p.name for p in graded.iterdir())),
+                            shared_cache=settings.training_cache if options.cluster else None)
+            client.register_plugin(grader, name=PLUGIN)
         except Exception as error:      # a worker without this checkout or its Python's packages
             cluster_fault("the Dask workers could not set up the gradebook", error)
         say_what_the_workers_box_cannot_enforce(client, box_notes())
