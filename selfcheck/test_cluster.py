@@ -12,14 +12,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from types import SimpleNamespace
 
 import pytest
 
 from instructor.gradebook import shards
 from selfcheck import submissions
-from selfcheck.runs import ROOT, gradebook, gradebook_command, grades_in, processes_mentioning, with_temp_folder
+from selfcheck.runs import ROOT, ctrl_c, gradebook, gradebook_command, gradebook_meanwhile, grades_in, processes_mentioning
 
 NEEDS_DASK = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
                                 reason="dask is not installed: pip install -r requirements-cluster.txt")
@@ -109,8 +108,8 @@ def busy_dask_worker(gradebook_pid):
     """The pid of a Dask worker process below the gradebook whose preloaded process is grading (has a child), or None."""
     below = descendants_of(gradebook_pid)
     preloaded = {pid for pid in below if b"preloaded_server.py" in command_of(pid)}
-    for pid in preloaded:       # the preloaded process itself, not a grading process it forked
-        if below[pid] not in preloaded and pid in below.values():
+    for pid in preloaded:       # the preloaded process itself, not a grading process it forked, nor an orphan
+        if below[pid] not in preloaded and below[pid] != gradebook_pid and pid in below.values():
             return below[pid]
     return None
 
@@ -122,6 +121,16 @@ def command_of(pid):
         return b""
 
 
+def kill_a_busy_worker(out):
+    """An act for gradebook_meanwhile: once a row is written, SIGKILL a Dask worker that is grading."""
+    def act(run):
+        worker = busy_dask_worker(run.pid) if grades_in(out)[0] else None
+        if worker:
+            os.kill(worker, signal.SIGKILL)
+        return worker is not None
+    return act
+
+
 @NEEDS_DASK
 @SLOW
 def test_a_worker_killed_mid_class_still_leaves_every_student_a_row(klass, tmp_path):
@@ -130,52 +139,44 @@ def test_a_worker_killed_mid_class_still_leaves_every_student_a_row(klass, tmp_p
     students = make_class(tmp_path / "class", solved=SOLVED[:3], mistakes=MISTAKES[:1],
                           builders=[submissions.half_done, submissions.kills_its_parent])
     out = tmp_path / "out"
-    run = subprocess.Popen(gradebook_command(tmp_path / "class", out, "--cluster", "local:2", "--deadline", "120"),
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    killed = None
-    try:
-        deadline = time.monotonic() + 600
-        while killed is None and run.poll() is None and time.monotonic() < deadline:
-            worker = busy_dask_worker(run.pid) if grades_in(out)[0] else None
-            if worker:
-                os.kill(worker, signal.SIGKILL)
-                killed = worker
-            time.sleep(0.05)
-        output, _ = run.communicate(timeout=600)
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+    code, output, after = gradebook_meanwhile(tmp_path / "class", out, "--cluster", "local:2", "--deadline", "120",
+                                              act=kill_a_busy_worker(out))
     rows, _ = grades_in(out)
-    assert killed, f"no Dask worker was found grading: {output}"
-    assert run.returncode == 0, output
-    assert sorted(rows) == students, output
+    assert after is not None, f"no Dask worker was found grading: {output}"
+    assert code == 0 and sorted(rows) == students, output
     assert {name: rows[name] for name in students} == {name: local[name] for name in students}, output
 
 
 @NEEDS_DASK
 @SLOW
-def test_ctrl_c_on_a_cluster_keeps_the_finished_rows_and_leaves_nothing(tmp_path):
+def test_a_submission_whose_worker_is_lost_twice_is_an_error_row_naming_it(tmp_path):
+    """Its task is retried once: the second worker killed too, the row says so, and the class ends well."""
     submissions.make_class(tmp_path / "class", [submissions.solved])
-    submissions.sleeps_at_import(tmp_path / "class", "z_sleeps")
-    submissions.sleeps_at_import(tmp_path / "class", "zz_sleeps_too")
+    killed = []
+
+    def kill_each_busy_worker(run):
+        worker = busy_dask_worker(run.pid)
+        if worker and worker not in killed:
+            os.kill(worker, signal.SIGKILL)
+            killed.append(worker)
+        return len(killed) == 2
+
+    code, output, after = gradebook_meanwhile(tmp_path / "class", tmp_path / "out", "--cluster", "local:2",
+                                              act=kill_each_busy_worker)
+    row = grades_in(tmp_path / "out")[0].get("solved")
+    assert after is not None and code == 0 and row, output
+    assert row["status"] == "error" and row["reason"].startswith("the Dask worker grading it was lost (tcp://127.0.0.1:"), row
+    assert (tmp_path / "out" / "class_report.html").is_file()
+
+
+@NEEDS_DASK
+@SLOW
+def test_ctrl_c_on_a_cluster_keeps_the_finished_rows_and_leaves_nothing(tmp_path):
     out, temp = tmp_path / "out", tmp_path / "temp"
-    run = subprocess.Popen(gradebook_command(tmp_path / "class", out, "--cluster", "local:1"), cwd=ROOT,
-                           env=with_temp_folder(temp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 300
-        while not (grades_in(out)[0] and busy_dask_worker(run.pid)) and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)     # a row written, and the next submission being graded
-        assert grades_in(out)[0], "no row was written"
-        run.send_signal(signal.SIGINT)
-        output, _ = run.communicate(timeout=120)
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+    code, output, after = gradebook_meanwhile(submissions.to_interrupt(tmp_path / "class"), out, "--cluster",
+                                              "local:1", temp=temp, act=ctrl_c(out, ready=lambda run: busy_dask_worker(run.pid)))
     rows, results = grades_in(out)
-    assert run.returncode == 130, output
-    assert sorted(rows) == ["solved"] and sorted(results) == ["solved"], output
+    assert after is not None and (code, sorted(rows), sorted(results)) == (130, ["solved"], ["solved"]), output
     assert output.splitlines()[-1].startswith("interrupted: 1 of 3"), output
     assert not processes_mentioning(str(temp)) and not list(temp.iterdir()), list(temp.iterdir())
 

@@ -181,8 +181,9 @@ def lost(error):
     """The reason of a task that did not return: its worker lost twice, or what it raised."""
     worker = getattr(getattr(error, "last_worker", None), "address", None)
     if worker:
-        return (f"the Dask worker grading it was lost ({worker}), after a first one was lost too: "
-                "grade it again (a machine that stopped, or ran out of memory)")
+        before = getattr(error, "allowed_failures", 1)
+        return (f"the Dask worker grading it was lost ({worker}), as {'was the one' if before == 1 else f'were the {before}'} "
+                "that tried before: grade it again (a machine that stopped, or memory run out)")
     return f"the gradebook failed on a Dask worker: {type(error).__name__}: {error}"
 
 
@@ -237,7 +238,11 @@ def grade_on_cluster(folders, record, settings, graded, trusted, processes, opti
 
         def record_completed():
             for future in completed.next_batch(block=False):
-                results = row_of_task(future, tasks.pop(future), trusted, settings.received)
+                task = tasks.pop(future)
+                try:
+                    results = row_of_task(future, task, trusted, settings.received)
+                except Exception as error:      # a fault of the gradebook's costs this row only
+                    results = gradebook_fault(task.submission, error)
                 if results is not None and not processes.stopping.is_set():
                     record.add(results)
 
