@@ -5,6 +5,7 @@ dask, an unreachable scheduler or shards that differ, one line and exit 4.
 
 The cluster's tests are skipped, saying so, where dask is not installed (requirements-cluster.txt:
 tox -e selfcheck installs it). Every address is 127.0.0.1."""
+import contextlib
 import importlib.util
 import json
 import os
@@ -12,6 +13,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -84,6 +87,51 @@ def test_shards_merged_equal_the_whole(klass, tmp_path):
     rows, results = grades_in(tmp_path / "all")
     assert rows == local and sorted(results) == students
     assert (tmp_path / "all" / "class_report.html").is_file()
+
+
+def free_port():
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return free.getsockname()[1]      # closed on return: nothing listens there
+
+
+@contextlib.contextmanager
+def dask_cluster_of_our_own(port):
+    """`dask scheduler` and one `dask worker` (two threads) on 127.0.0.1:port, as the instructor's guide
+    starts them (the checkout on PYTHONPATH); their process groups killed at the end."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"}
+    dask = str(Path(sys.executable).with_name("dask"))
+    started = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.2)
+        started.append(subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nthreads", "2", "--host",
+                                         "127.0.0.1", "--no-dashboard"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True))
+        yield
+    finally:
+        for process in reversed(started):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@NEEDS_DASK
+@SLOW
+def test_a_scheduler_and_worker_of_our_own_give_the_rows_the_local_pool_gives(klass, tmp_path):
+    _, _, local = klass
+    students = make_class(tmp_path / "class", solved=SOLVED[:1], mistakes=MISTAKES[:1],
+                          builders=[submissions.half_done, submissions.kills_its_parent, submissions.has_a_fifo])
+    port = free_port()
+    with dask_cluster_of_our_own(port):
+        code, output, rows, _ = gradebook(tmp_path / "class", tmp_path / "out", "--scheduler",
+                                          f"tcp://127.0.0.1:{port}", "--deadline", "120")
+    assert code == 0 and sorted(rows) == students, output
+    assert rows == {name: local[name] for name in students}, output
 
 
 def descendants_of(pid):
@@ -212,9 +260,7 @@ def test_without_dask_the_cluster_options_say_how_to_install_it(tmp_path, option
 
 @NEEDS_DASK
 def test_a_scheduler_that_cannot_be_reached_is_one_line(tmp_path):
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]     # closed when the test connects: nothing listens there
+    port = free_port()
     said = one_line_run(tmp_path, "--scheduler", f"tcp://127.0.0.1:{port}")
     assert f"--scheduler tcp://127.0.0.1:{port}: no Dask scheduler answers there" in said, said
 
