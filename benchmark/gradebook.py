@@ -14,6 +14,13 @@ here hand in the same solutions, as much of a real class does, so all but the fi
 training. "now, no training cache" trains every student's models afresh: the figure for a class in
 which no two models are alike.
 
+    python benchmark/gradebook.py --cluster [--students 20] [--jobs 2] [--repeat 1]   # the local pool beside a LocalCluster
+
+--cluster runs the same class through the local pool (--jobs N) and a Dask LocalCluster of N worker
+processes (--cluster local:N, dask: requirements-cluster.txt), one after the other in the same run
+(--repeat rounds, interleaved), and prints each run's seconds per submission per core, the medians
+and their ratio (no revision before).
+
 --slow adds four slow submissions (an import that never ends, an endless loop in a function, a 20 s
 sleep at import, a process spawner; those of selfcheck/submissions.py) and prints the share
 of the class's grading core-time (the sum of every submission's seconds) that they took.
@@ -76,6 +83,25 @@ def grade(checkout, submissions, out, jobs, *options):
     return wall, rows
 
 
+def compare_cluster(options):
+    """The local pool and a LocalCluster, on the same class in the same run, interleaved --repeat
+    times: seconds per submission per core, each run's and the medians, and their ratio."""
+    backends = (("local pool", ()), ("LocalCluster", ("--cluster", f"local:{options.jobs}")))
+    with tempfile.TemporaryDirectory(prefix="kata-gradebook-bench-") as tmp:
+        tmp = Path(tmp)
+        make_class(tmp / "class", options.students)
+        per_core = {name: [] for name, _ in backends}
+        for number in range(options.repeat):
+            for name, extra in backends:
+                wall, rows = grade(ROOT, tmp / "class", tmp / f"out-{name[0]}-{number}", options.jobs, *extra)
+                per_core[name].append(wall * options.jobs / len(rows))
+                print(f"{name:<14} {len(rows)} students in {wall:6.1f} s on {options.jobs} cores: "
+                      f"{per_core[name][-1]:4.1f} s per submission per core", flush=True)
+        medians = {name: statistics.median(figures) for name, figures in per_core.items()}
+        print(f"medians of {options.repeat}: " + ", ".join(f"{name} {m:4.1f} s" for name, m in medians.items())
+              + f"; LocalCluster / local pool: {medians['LocalCluster'] / medians['local pool']:.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=20)
@@ -83,7 +109,12 @@ def main():
     parser.add_argument("--before", default=None, help=f"the revision to compare with (default {BEFORE}; "
                                                         "with --slow, 6a639cc: before an import was stopped once per module)")
     parser.add_argument("--slow", action="store_true", help="add four slow submissions; print their share of the core-time")
+    parser.add_argument("--cluster", action="store_true",
+                        help="the local pool beside a LocalCluster of --jobs workers; print the ratio")
+    parser.add_argument("--repeat", type=int, default=1, help="with --cluster: rounds of both, interleaved")
     options = parser.parse_args()
+    if options.cluster:
+        return compare_cluster(options)
     options.before = options.before or ("6a639cc" if options.slow else BEFORE)
     with tempfile.TemporaryDirectory(prefix="kata-gradebook-bench-") as tmp:
         tmp = Path(tmp)

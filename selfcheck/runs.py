@@ -3,8 +3,10 @@ selfcheck never grade in their own process, whose TensorFlow the root conftest a
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +36,38 @@ def gradebook(submissions, out, *options, temp=None):
     run = subprocess.run(gradebook_command(submissions, out, *options), cwd=ROOT, capture_output=True, text=True,
                          env=with_temp_folder(temp) if temp else None)
     return run.returncode, run.stdout + run.stderr, *grades_in(out)
+
+
+def gradebook_meanwhile(submissions, out, *options, act, temp=None, within=600):
+    """python -m instructor.gradebook, act(its Popen) called every 0.05 s until it returns True or the
+    gradebook ends; (exit code, output, seconds from the act to the end, or None if it never acted)."""
+    run = subprocess.Popen(gradebook_command(submissions, out, *options), cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=with_temp_folder(temp) if temp else None)
+    acted = None
+    try:
+        deadline = time.monotonic() + within
+        while acted is None and run.poll() is None and time.monotonic() < deadline:
+            if act(run):
+                acted = time.monotonic()
+            else:
+                time.sleep(0.05)
+        output, _ = run.communicate(timeout=within)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    return run.returncode, output, None if acted is None else time.monotonic() - acted
+
+
+def ctrl_c(out, ready=lambda run: True, pause=0):
+    """An act for gradebook_meanwhile: SIGINT, once a row is in out and ready(run), pause seconds later."""
+    def act(run):
+        if not (grades_in(out)[0] and ready(run)):
+            return False
+        time.sleep(pause)
+        run.send_signal(signal.SIGINT)
+        return True
+    return act
 
 
 def grades_in(out):

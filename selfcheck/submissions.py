@@ -409,6 +409,14 @@ CLASS = [solved, untouched, half_done, missing_module, loops_at_import, prints_m
          crashes_at_import, huge_model, edits_tests_while_graded, repository_with_edited_check]
 
 
+def to_interrupt(into):
+    """A class for Ctrl-C: one quick row (solved), then two submissions that sleep at import."""
+    make_class(into, [solved])
+    sleeps_at_import(into, "z_sleeps")
+    sleeps_at_import(into, "zz_sleeps_too")
+    return into
+
+
 def make_class(into, builders=CLASS):
     into.mkdir(parents=True, exist_ok=True)
     return {builder.__name__: builder(into) for builder in builders}

@@ -108,6 +108,10 @@ FIGURES = [
      lambda: [constant(PLUGIN, "GRADING_TIME_LIMIT")]),
     ("docs/instructors.md", "the copy limits", "so is a submission above {} MB or {} files.",
      lambda: [number(constant(COPYING, "MAX_COPY_BYTES") / MB), number(constant(COPYING, "MAX_COPY_FILES"))]),
+    ("docs/instructors.md", "the scheduler's connect timeout", "A scheduler that does not answer within {} s",
+     lambda: [constant("instructor/gradebook/cluster.py", "CONNECT_TIMEOUT")]),
+    ("docs/instructors.md", "the copy limits, on a cluster", "with the local pool's rules (links, special files, {} MB)",
+     lambda: [number(constant(COPYING, "MAX_COPY_BYTES") / MB)]),
     ("docs/threat-model.md", "a grading process's memory", "caps each grading process at {} GB of data (`GRADER_MEMORY`)",
      lambda: [number(constant(GRADING, "GRADER_MEMORY") / GB)]),
     # the box: kata/settings.py's LIMITS, kata/namespaces.py

@@ -4,17 +4,14 @@ A hostile one (killing its parent or its group, leaving processes, forging its r
 special files) costs nothing more; bad options are one line; Ctrl-C keeps the finished rows."""
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from instructor.gradebook import cli, copying, grading, results_file, tampering
 from selfcheck import submissions
-from selfcheck.runs import (ROOT, exercise_of, gradebook, gradebook_command, grades_in, processes_mentioning,
-                                   with_temp_folder)
+from selfcheck.runs import ROOT, ctrl_c, exercise_of, gradebook, gradebook_meanwhile, grades_in, processes_mentioning
 from kata.registry import ORDER
 from kata.results import NOT_REACHED, OUTPUT_LIMIT, TRUNCATED
 
@@ -401,29 +398,12 @@ def test_a_submission_that_cannot_be_copied_is_an_error_naming_the_file(hostile,
 
 @SLOW
 def test_ctrl_c_stops_at_once_keeping_the_finished_rows_and_no_process(tmp_path):
-    submissions.make_class(tmp_path / "class", [submissions.solved])
-    submissions.sleeps_at_import(tmp_path / "class", "z_sleeps")
-    submissions.sleeps_at_import(tmp_path / "class", "zz_sleeps_too")
     out, temp = tmp_path / "out", tmp_path / "temp"
-    run = subprocess.Popen(gradebook_command(tmp_path / "class", out, "--jobs", "1"), cwd=ROOT,
-                           env=with_temp_folder(temp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 300
-        while not grades_in(out)[0] and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert grades_in(out)[0], "no row was written"
-        time.sleep(2)      # the next submission's grading process is running
-        run.send_signal(signal.SIGINT)
-        sent = time.monotonic()
-        output, _ = run.communicate(timeout=5)
-        assert time.monotonic() - sent < 5
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+    code, output, after = gradebook_meanwhile(submissions.to_interrupt(tmp_path / "class"), out, "--jobs", "1",
+                                              temp=temp, act=ctrl_c(out, pause=2))   # the next one is being graded
     rows, results = grades_in(out)
-    assert run.returncode == 130, output
-    assert sorted(rows) == ["solved"] and sorted(results) == ["solved"], output
+    assert after is not None and after < 5, output
+    assert (code, sorted(rows), sorted(results)) == (130, ["solved"], ["solved"]), output
     assert output.splitlines()[-1].startswith("interrupted: 1 of 3"), output
     assert sum(line.startswith("interrupted") for line in output.splitlines()) == 1
     assert not processes_mentioning(str(temp))

@@ -2,6 +2,8 @@
 
     .venv/bin/python -m instructor.gradebook SUBMISSIONS_DIR --out DIR [--deadline 300] [--time-limit 10] [--jobs N]
         [--kata-seed 0] [--max-output-mb 64] [--template DIR | --expected-fingerprint FILE]
+        [--cluster local:N | --scheduler ADDRESS] [--shard I/N]
+    .venv/bin/python -m instructor.gradebook merge OUT SHARD_DIR...
 
 SUBMISSIONS_DIR holds one folder per student: either the student's implementation folder (the
 modules of the contract) or a copy of the student's whole repository, whose exercises/ is graded
@@ -21,6 +23,10 @@ copy the student sent:
   a hang or a flood of output in one submission costs that student an error row, nothing else.
 Ctrl-C stops the run at once: no new grading starts, the finished rows stay in grades.csv.
 
+--cluster local:N (a Dask LocalCluster of N worker processes) or --scheduler ADDRESS (a Dask cluster
+of your own) grade each submission as one Dask task, the same way; --shard I/N grades a share of the
+class, and merge joins the shards' folders (docs/instructors.md: More than one machine).
+
 The fingerprint of the graded files is computed here, outside the student's process: a repository
 copy whose graded files differ from the template the class received (--template, or
 --expected-fingerprint; by default the templates this checkout writes, instructor/template.py), or a
@@ -33,6 +39,8 @@ Python before anything else is imported):
 - preflight.py: the Python, the machine and the box checked before anyone is graded;
 - cli.py: the options, checked, and the run (exit codes, Ctrl-C);
 - class_run.py: the class: every student folder graded in parallel, their files written as each ends;
+- cluster.py: the class on a Dask cluster, a submission a task (imported only for --cluster, --scheduler);
+- shards.py: a share of the class (--shard), and the shards merged (merge);
 - grading.py: one submission: copied, graded in a grading process, its results checked;
 - copying.py: a submission's files copied without following a link, within a budget;
 - processes.py: the grading processes: started, ended with all they left, none left at the end;

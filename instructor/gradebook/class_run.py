@@ -15,6 +15,7 @@ from .grades import row_of, terminal_line, write_csv, write_json
 from .grading import Settings, grade_or_stop, grading_env
 from .preflight import environment_fault
 from .preloaded import Preloaded
+from .shards import SHARD_FILE, shard_facts, share_of
 from .tampering import templates_received
 
 
@@ -41,9 +42,8 @@ class Record:
         print(terminal_line(results), flush=True)
 
 
-def grade_each(folders, out, settings, graded, trusted, processes, jobs):
+def grade_each(folders, record, settings, graded, trusted, processes, jobs):
     """Grade the folders, jobs at a time; the results of those done, in the order they finished."""
-    record = Record(out)
     pool = ThreadPoolExecutor(max_workers=jobs)
     pending = {pool.submit(grade_or_stop, folder, settings, graded, trusted, processes) for folder in folders}
     try:
@@ -62,10 +62,25 @@ def grade_each(folders, out, settings, graded, trusted, processes, jobs):
     return record.done
 
 
+def grade_locally(folders, record, settings, graded, trusted, processes, jobs):
+    """The local pool: one preloaded process forks every student's grading process, jobs at a time."""
+    try:
+        server = Preloaded(grading_env())
+    except OSError:         # it imports TensorFlow, Keras and pytest before it says it is ready
+        environment_fault(f"TensorFlow, Keras or pytest did not import in {sys.executable}")
+    with processes.forked_by(server):
+        return grade_each(folders, record, settings, graded, trusted, processes, jobs)
+
+
+def class_folders(options):
+    """The student folders this run grades: the whole class, or its --shard's share."""
+    return share_of(student_folders(options.submissions, options.out), options.shard)
+
+
 def grade_all(submissions, out, options, processes):
     """Grade every student folder in parallel; results/<student>.json and grades.csv as each finishes."""
     (out / "results").mkdir(parents=True, exist_ok=True)
-    folders = student_folders(submissions, out)
+    folders = class_folders(options)
     with tempfile.TemporaryDirectory(prefix="kata-graded-") as tmp, \
             tempfile.TemporaryDirectory(prefix="kata-training-cache-") as cache:
         graded = snapshot(Path(tmp))
@@ -74,16 +89,18 @@ def grade_all(submissions, out, options, processes):
                             max_output_mb=options.max_output_mb, received=templates_received(options),
                             training_cache=None if options.no_training_cache else cache)
         write_json(out / "fingerprint.json", trusted)
+        if options.shard:
+            write_json(out / SHARD_FILE, shard_facts(options))
         write_csv(out / "grades.csv", [])
         if not folders:
             print(f"no submissions found in {submissions}")
             return []
-        try:
-            server = Preloaded(grading_env())
-        except OSError:         # it imports TensorFlow, Keras and pytest before it says it is ready
-            environment_fault(f"TensorFlow, Keras or pytest did not import in {sys.executable}")
-        with processes.forked_by(server):
-            results_list = grade_each(folders, out, settings, graded, trusted, processes, options.jobs)
+        record = Record(out)
+        if options.cluster or options.scheduler:
+            from .cluster import grade_on_cluster       # dask, an extra, only when asked for
+            results_list = grade_on_cluster(folders, record, settings, graded, trusted, processes, options)
+        else:
+            results_list = grade_locally(folders, record, settings, graded, trusted, processes, options.jobs)
     if processes.stopping.is_set():
         return results_list
     # The class report: one place, after every student is graded (not after Ctrl-C).

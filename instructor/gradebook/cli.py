@@ -1,6 +1,8 @@
 """The gradebook's command line: the options, each checked (one line naming a bad one, exit 4),
 then the class graded with Ctrl-C and SIGTERM stopping it at once (exit 130, the finished rows
 kept) and no grading process left behind. `python -m instructor.gradebook` runs main()."""
+import argparse
+import importlib
 import math
 import os
 import signal
@@ -12,15 +14,17 @@ from instructor import gradebook as package
 from kata.cli import OneLineParser
 from kata.results import load_expected
 
-from .class_run import grade_all, student_folders
-from .preflight import USAGE_ERROR, linux_or_exit, say_what_the_box_cannot_enforce
+from .class_run import class_folders, grade_all
+from .preflight import linux_or_exit, say_what_the_box_cannot_enforce
 from .processes import GradingProcesses, become_subreaper
+from .shards import merge_main, shard
 
 DESCRIPTION = package.__doc__.split("\n")[0]     # the package's first line
 INTERRUPTED = 130           # Ctrl-C: the finished rows are kept
 TIME_LIMIT = 10     # seconds a call of a student's code may run: an honest call takes under 1 s, even on a
 #                    loaded machine (the fork workers have TensorFlow imported already); --grade's own 60 s
 #                    let four slow submissions of a class take 61 % of its grading time (benchmark/gradebook.py --slow)
+INSTALL_DASK = ".venv/bin/python -m pip install -r requirements-cluster.txt"
 
 
 def parse(argv):
@@ -50,13 +54,47 @@ def parse(argv):
     parser.add_argument("--no-training-cache", action="store_true",
                         help="train every student's models afresh, even where a classmate's were the same model "
                              "(by default the gradebook trains each distinct model once: kata/training_cache.py)")
+    backend = parser.add_mutually_exclusive_group()
+    backend.add_argument("--cluster", type=local_workers, metavar="local:N",
+                         help="grade on a Dask LocalCluster of N worker processes, a submission a task (needs "
+                              f"dask: {INSTALL_DASK})")
+    backend.add_argument("--scheduler", metavar="ADDRESS",
+                         help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786), a "
+                              "submission a task")
+    parser.add_argument("--shard", type=shard, metavar="I/N",
+                        help="grade the I-th of N shares of the class (the sorted students whose index %% N is "
+                             "I-1); join the shards with: python -m instructor.gradebook merge OUT SHARD_DIR...")
     options = parser.parse_args(argv)
     check(options, parser.error)
     return options
 
 
+def local_workers(text):
+    """--cluster's value: local:N, N worker processes (else one line naming it)."""
+    kind, _, count = text.partition(":")
+    if kind != "local" or not count.isdigit() or int(count) < 1:
+        raise argparse.ArgumentTypeError(f"give local:N, N worker processes (1 or more), not {text!r}")
+    return int(count)
+
+
+def dask_or_error(options, error):
+    """--cluster and --scheduler need dask (an extra), imported only then: else one line saying how to install it."""
+    if options.cluster or options.scheduler:
+        try:
+            importlib.import_module("distributed")
+        except ImportError as problem:
+            option = "--cluster" if options.cluster else "--scheduler"
+            error(f"{option} needs dask, which does not import in {sys.executable} ({problem}): {INSTALL_DASK}")
+    if options.scheduler:
+        from .cluster import unreachable
+        problem = unreachable(options.scheduler)
+        if problem:
+            error(problem)
+
+
 def check(options, error):
     """Every option in range, the folders usable: else error(one line naming the option)."""
+    dask_or_error(options, error)
     if options.jobs < 1:
         error(f"--jobs must be 1 or more, not {options.jobs}")
     if not (0 < options.deadline < math.inf):
@@ -85,6 +123,9 @@ def check(options, error):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["merge"]:     # python -m instructor.gradebook merge OUT SHARD_DIR... (a class folder named merge: ./merge)
+        return merge_main(argv[1:])
     options = parse(argv)
     linux_or_exit()
     say_what_the_box_cannot_enforce()
@@ -97,7 +138,7 @@ def main(argv=None):
         results_list = grade_all(options.submissions, options.out, options, processes)
     finally:
         processes.leave_none()
-    total = len(student_folders(options.submissions, options.out))
+    total = len(class_folders(options))
     if processes.stopping.is_set():
         print(f"interrupted: {len(results_list)} of {total} submissions graded, their rows are in "
               f"{options.out / 'grades.csv'}; no grading process is left", file=sys.stderr)

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from instructor.shapes import WrongShape, locate
 from kata.environment import clean_environment
-from kata.results import NOT_REACHED
+from kata.results import NOT_REACHED, fingerprint
 from kata.results_model import Results, Status
 
 from .copying import Uncopyable, copy_submission
 from .notebooks import write_modules
 from .processes import Stopped
-from .results_file import MALFORMED, MISSING, load_results
-from .tampering import tampering
+from .results_file import MALFORMED, MISSING, load_results, parse_results, read_results_file
+from .tampering import edits_found, graded_after
 
 LOG_TAIL = 1500   # characters of a failed run's output kept as its reason
 GRADER_MEMORY = 4 * 2**30        # bytes of data a grading process may map: the grader needs under 1 GB
@@ -91,50 +91,94 @@ def died(code, log_tail, partial):
             + (": " + " | ".join(words[-5:]) if words else ""))
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What grading one copy left, as data (a Dask worker's answer too), for judged() to check where
+    the rows are written: why its grading process did not finish, the results file's bytes (or why
+    there are none), and the graded files after it (tampering.graded_after)."""
+    reason: str = None
+    results: bytes = None
+    problem: str = None
+    after: tuple = (None, None)
+    seconds: float = None      # how long it took where it was graded
+
+
+def copied_in(submission, tmp, started):
+    """(Located, None): the submission located and copied into tmp/kata/exercises (or, for notebooks,
+    the modules taken from them written there), a repository copy's graded files into tmp/sent; else
+    (None, the error Results saying why)."""
+    try:
+        located = locate(submission)
+    except WrongShape as shape:
+        return None, failed(submission, str(shape), started)
+    except OSError as error:
+        return None, failed(submission, f"could not read the submission: {error}", started)
+    try:
+        if located.notebooks:          # the modules taken from the notebooks, statically
+            (tmp / "sent").mkdir()
+            located = replace(located, note=write_modules(located, tmp / "kata" / "exercises"))
+        else:
+            copy_submission(located.folder, tmp / "kata" / "exercises", tmp / "sent")
+    except WrongShape as shape:
+        return None, failed(submission, str(shape), started)
+    except (OSError, Uncopyable) as error:
+        return None, failed(submission, f"could not copy the submission: {error}", started)
+    return located, None
+
+
+def grade_copy(tmp, settings, processes):
+    """Grade tmp/kata (the graded files, the submission in its exercises/) in a grading process: its Outcome."""
+    started = time.monotonic()
+    reason = run_grading(tmp / "kata", tmp / "results.json", tmp / "log.txt", settings, processes)
+    data, problem = read_results_file(tmp / "results.json")
+    return Outcome(reason, data, problem, graded_after(tmp / "kata"), time.monotonic() - started)
+
+
+def judged(outcome, sent_prints, note, trusted, received):
+    """The Results of an Outcome, checked here: its results file parsed, the files sent (sent_prints,
+    their fingerprint) and graded compared with the template and trusted; an error saying why when
+    grading failed or the files were edited; the note of where the work was found."""
+    results, problem = parse_results(outcome.results, outcome.problem)
+    reason = outcome.reason
+    if problem == MALFORMED:
+        reason = MALFORMED + (f". Also: {reason}" if reason else "")
+    if results is None:
+        reason = reason or problem or MISSING
+        results = Results.error(reason)
+    elif results.status is Status.ERROR and not reason:
+        reason = results.message or MISSING
+    edits = edits_found(sent_prints, outcome.after, trusted, received)
+    if edits:
+        reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
+    if reason:
+        return results.with_error(reason)
+    return replace(results, message=note) if note else results
+
+
 def grade(submission, settings, graded, trusted, processes):
     """The results of one submission, always: an error with its reason when grading failed.
     Stopped when the gradebook stops first."""
     started = time.monotonic()
     if processes.stopping.is_set():
         raise Stopped
-    try:
-        located = locate(submission)
-    except WrongShape as shape:
-        return failed(submission, str(shape), started)
-    except OSError as error:
-        return failed(submission, f"could not read the submission: {error}", started)
     with tempfile.TemporaryDirectory(prefix="kata-grade-", ignore_cleanup_errors=True) as tmp:
         tmp = Path(tmp)
-        kata, sent = tmp / "kata", tmp / "sent"
-        note = located.note
+        located, error = copied_in(submission, tmp, started)
+        if error:
+            return error
         try:
-            if located.notebooks:
-                sent.mkdir()
-                note = write_modules(located, kata / "exercises")
-            else:
-                copy_submission(located.folder, kata / "exercises", sent)
-            shutil.copytree(graded, kata, dirs_exist_ok=True)
-        except WrongShape as shape:
-            return failed(submission, str(shape), started)
-        except (OSError, Uncopyable) as error:
+            shutil.copytree(graded, tmp / "kata", dirs_exist_ok=True)
+        except OSError as error:
             return failed(submission, f"could not copy the submission: {error}", started)
-        reason = run_grading(kata, tmp / "results.json", tmp / "log.txt", settings, processes)
-        results, problem = load_results(tmp / "results.json")
-        if problem == MALFORMED:
-            reason = MALFORMED + (f". Also: {reason}" if reason else "")
-        if results is None:
-            reason = reason or problem or MISSING
-            results = Results.error(reason)
-        elif results.status is Status.ERROR and not reason:
-            reason = results.message or MISSING
-        edits = tampering(sent, kata, trusted, settings.received)
-    if edits:
-        reason = "graded files edited: " + "; ".join(edits) + (f". Also: {reason}" if reason else "")
-    if reason:
-        results = results.with_error(reason)
-    elif note:
-        results = replace(results, message=note)
-    return results.with_facts(student=submission.name, seconds=round(time.monotonic() - started, 1))
+        outcome = grade_copy(tmp, settings, processes)
+        sent_prints = fingerprint(tmp / "sent")
+    return finished(submission, judged(outcome, sent_prints, located.note, trusted, settings.received), started)
+
+
+def finished(submission, results, started, seconds=None):
+    """The results with the gradebook's facts: the student, and the seconds since started (or those given)."""
+    seconds = time.monotonic() - started if seconds is None else seconds
+    return results.with_facts(student=submission.name, seconds=round(seconds, 1))
 
 
 def grade_or_stop(submission, settings, graded, trusted, processes):
@@ -144,7 +188,12 @@ def grade_or_stop(submission, settings, graded, trusted, processes):
     except Stopped:
         return None
     except Exception as error:
-        return failed(submission, f"the gradebook failed: {type(error).__name__}: {error}", 0)
+        return gradebook_fault(submission, error)
+
+
+def gradebook_fault(submission, error):
+    """A fault of the gradebook itself, while grading one submission: that row's error."""
+    return failed(submission, f"the gradebook failed: {type(error).__name__}: {error}", 0)
 
 
 def failed(submission, reason, started):

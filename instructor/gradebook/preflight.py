@@ -35,9 +35,13 @@ def linux_or_exit():
         sys.exit(USAGE_ERROR)
 
 
-def say_what_the_box_cannot_enforce():
-    """One line per part of the sandbox this platform does not enforce (kata/sandbox.py)."""
+def box_notes():
+    """A sentence per part of the sandbox this machine does not enforce (kata/sandbox.py's enforceable())."""
     from kata.sandbox import enforceable
-    for part, why in enforceable().items():
-        if why:
-            print(f"Note: the sandbox does not enforce {part} here: {why}", file=sys.stderr, flush=True)
+    return [f"the sandbox does not enforce {part} here: {why}" for part, why in enforceable().items() if why]
+
+
+def say_what_the_box_cannot_enforce():
+    """One line per part of the sandbox this platform does not enforce."""
+    for note in box_notes():
+        print(f"Note: {note}", file=sys.stderr, flush=True)

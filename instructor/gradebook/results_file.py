@@ -25,12 +25,26 @@ def read_small_file(path, limit):
     return data if len(data) <= limit else None
 
 
-def load_results(path):
-    """(Results, problem): the results the grading process wrote if well-formed, else None and why."""
+def read_results_file(path):
+    """(bytes, problem): the results file a grading process wrote, within MAX_RESULTS_BYTES and never
+    through a link (None and why, if not): read where it was written (a Dask worker, say), parsed
+    where the rows are written (parse_results)."""
     if not os.path.lexists(path):
         return None, MISSING
     data = read_small_file(path, MAX_RESULTS_BYTES)
+    return data, None if data is not None else MALFORMED
+
+
+def parse_results(data, problem=None):
+    """(Results, problem): the results in a results file's bytes if well-formed, else None and why."""
+    if problem:
+        return None, problem
     try:       # the learner's code runs in the process that wrote them: checked, never trusted
-        return Results.parse(json.loads(data) if data is not None else None), None
+        return Results.parse(json.loads(data)), None
     except (ValueError, RecursionError):          # Malformed is a ValueError, as is bad JSON
         return None, MALFORMED
+
+
+def load_results(path):
+    """(Results, problem): the results the grading process wrote if well-formed, else None and why."""
+    return parse_results(*read_results_file(path))

@@ -36,15 +36,23 @@ def unsafe_to_fingerprint(root):
     return None
 
 
-def tampering(sent, kata, trusted, received):
-    """Sentences naming graded files the student sent that differ from the template they received
-    (the closest of the fingerprints in received), or that changed while being graded (from trusted)."""
-    found = []
+def graded_after(kata):
+    """What grading left of the graded files under kata, computed where it ran: (the first the
+    gradebook will not read, None) or (None, their fingerprint)."""
     unsafe = unsafe_to_fingerprint(kata)
+    return (unsafe, None) if unsafe else (None, fingerprint(kata))
+
+
+def edits_found(sent_prints, after, trusted, received):
+    """Sentences naming graded files the student sent (sent_prints, their fingerprint) that differ from
+    the template they received (the closest of the fingerprints in received), or that changed while
+    being graded (after, graded_after's, against trusted)."""
+    unsafe, graded_prints = after
     if unsafe:
         return [f"{unsafe} became a link, a special or a huge file while being graded"]
-    sent_prints = fingerprint(sent)
+    found = []
     if sent_prints["files"]:     # a repository copy: it carries the graded files
         found += [f"the submission's {d}" for d in min((differences(template, sent_prints) for template in received), key=len)]
-    found += [f"{d} while being graded" for d in differences(trusted, fingerprint(kata))]
+    found += [f"{d} while being graded" for d in differences(trusted, graded_prints)]
     return found
+
