@@ -256,10 +256,14 @@ def test_a_hostile_submission_cannot_write_its_own_results(image):
 
 def test_a_submission_past_the_deadline_keeps_the_points_graded_before_it(image):
     """Each call of the last exercise takes 8 s, inside the 10 s limit a call has, so no check
-    stops it: only the deadline does (40 s, of which the gradebook gets 20)."""
+    stops it: only the deadline does (40 s, of which the gradebook gets 20). Its many calls take
+    longer than that however fast the machine (a sleep at import alone did not, on a quiet one)."""
     def fill(submission, root):
         shutil.copytree(ROOT / "solutions", submission, dirs_exist_ok=True)
-        slow = "import time\ntime.sleep(8)\n" + (ROOT / "solutions" / "encoder_decoder.py").read_text()
+        slow = "import time\n" + (ROOT / "solutions" / "encoder_decoder.py").read_text()
+        for function in ("def make_dataset(length=5):\n", "def build_model(length=5):\n"):
+            assert function in slow
+            slow = slow.replace(function, function + "    time.sleep(8)\n")
         (submission / "encoder_decoder.py").write_text(slow)          # the last exercise
     results, code, seconds = autograde(image, fill, KATA_DEADLINE="40")
     assert code == 0 and seconds < 40 + 15
