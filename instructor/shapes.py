@@ -66,11 +66,13 @@ def locate(submission):
     if len(inside) == 1 and holds_work(inside[0]):
         return Located(inside[0], f"graded {inside[0].name}/, the one folder in the submission, "
                                   "which holds the work (the modules belong at the submission's top)")
-    if notebooks_in(submission):
-        return Located(submission, None, notebooks_in(submission))
-    if len(inside) == 1 and notebooks_in(inside[0]):
+    at_top = notebooks_in(submission)
+    if at_top:
+        return Located(submission, None, at_top)
+    one_down = notebooks_in(inside[0]) if len(inside) == 1 else ()
+    if one_down:
         return Located(inside[0], f"graded {inside[0].name}/, the one folder in the submission, which holds "
-                                  "the notebook (it belongs at the submission's top)", notebooks_in(inside[0]))
+                                  "the notebook (it belongs at the submission's top)", one_down)
     files = files_in(submission)
     expected = ", ".join(MODULES)
     if not files:

@@ -135,11 +135,15 @@ def _hint_text(said):
     return "\n".join(kept).strip("\n")
 
 
-def _run(exercise, namespace, extra=(), show=True):
+def _run(exercise, namespace, show=True, time_limit=None, hints=None):
+    """Check the exercise (with --hints=hints, if given): its Report, displayed if show. What cannot be
+    checked (an unknown exercise, a bad time_limit, a function that cannot be carried) is a Report
+    refusing it in one sentence, never a traceback."""
     try:
         _exercise(exercise)
+        extra = (*((f"--hints={hints}",) if hints else ()), *_limit(time_limit))
         text = source(exercise, namespace)
-    except ValueError as refusal:        # notebook_source.Refused too: one sentence, no traceback
+    except ValueError as refusal:        # notebook_source.Refused too
         report = Report(str(exercise), refused=str(refusal))
     else:
         code, said, results, why = _grade(exercise, text, extra)
@@ -175,32 +179,17 @@ def _limit(time_limit):
     return (f"--time-limit={seconds}",)
 
 
-def _refused(exercise, sentence, show):
-    report = Report(str(exercise), refused=sentence)
-    if show:
-        _display(report)
-    return report
-
-
 def check(exercise, namespace=None, show=True, time_limit=None):
     """Grade the notebook's functions for the exercise as `python run.py tests/test_<exercise>.py`
     would, display the report and return it (HTML in a notebook, its text elsewhere). time_limit:
     the seconds one call may run, as --time-limit (the kata's default otherwise)."""
-    try:
-        extra = _limit(time_limit)
-    except ValueError as problem:
-        return _refused(exercise, str(problem), show)
-    return _run(exercise, namespace, extra, show=show)
+    return _run(exercise, namespace, show, time_limit)
 
 
 def hint(exercise, namespace=None, show=True, time_limit=None, all=False):
     """check with --hints: the next hint not yet shown for the exercise, as `--hints` gives it (all=True:
     every hint, as --hints=all)."""
-    try:
-        extra = (f"--hints={'all' if all else 'more'}", *_limit(time_limit))
-    except ValueError as problem:
-        return _refused(exercise, str(problem), show)
-    return _run(exercise, namespace, extra, show=show)
+    return _run(exercise, namespace, show, time_limit, hints="all" if all else "more")
 
 
 def progress(show=True):
@@ -249,13 +238,12 @@ def about(show=True):
 def _quiet_tensorflow():
     """TensorFlow and Keras imported, and a first op run, with file descriptor 2 silenced: their log lines
     go nowhere. The kernel never forks (checks are separate processes), so an op here is harmless."""
-    from .quiet import quiet_environment, stderr_descriptor_silenced
+    from .quiet import first_op_quietly, quiet_environment, stderr_descriptor_silenced
     quiet_environment()
     try:
         with stderr_descriptor_silenced():
             import keras  # noqa: F401
-            import tensorflow as tf
-            tf.constant(0.0) + 1.0
+        first_op_quietly()
     except Exception:          # a TensorFlow that will not import: the check's preflight says why, in one line
         pass
 

@@ -219,14 +219,9 @@ def read_statement(notebook, statement, text):
                 read_statement(notebook, inner, text)
         if isinstance(statement, ast.For):
             assign(bind, statement.target, None)
-    else:
-        checked = checked_exercise(statement)
-        if checked:
-            notebook.events.append(Event(checked, None, checks=True))
-    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
-        checked = checked_exercise(statement)
-        if checked:
-            notebook.events.append(Event(checked, None, checks=True))
+    checked = checked_exercise(statement)      # kata.check("x"), or report = kata.check("x")
+    if checked:
+        notebook.events.append(Event(checked, None, checks=True))
     for node in ast.walk(statement):
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
             bind(node.target.id, Binding("computed"))
