@@ -31,7 +31,6 @@ MB = 2**20
 RESULTS_CAP = 4 * MB          # a results file larger than this is not read
 TEXT_CAP = 1 * MB             # the terminal text kept of a run
 RUN_CAP = 30 * 60             # seconds a whole run may take before it is ended (the kata's own limits come first)
-SUMMARY = re.compile(r"^(\d+ (passed|failed|error|errors|skipped)\b.*| *no tests ran.*)$")
 
 _checked = {}                 # exercise -> its last Report (progress() and export() read them)
 
@@ -130,9 +129,16 @@ def _hint_text(said):
     if start is None:
         return ""
     kept = lines[start:]
-    while kept and SUMMARY.match(kept[-1].strip()):
+    while kept and _summary().match(kept[-1].strip()):
         kept.pop()
     return "\n".join(kept).strip("\n")
+
+
+def _summary():
+    """pytest's count line: its own words and the kata's categories ("34 not started in 0.29s")."""
+    from .report import CATEGORIES         # the registry's numpy: only once a check has run
+    words = ("passed", "failed", "error", "errors", "skipped", *(word for word, _, _ in CATEGORIES.values()))
+    return re.compile(rf"^(\d+ ({'|'.join(map(re.escape, words))})\b.*| *no tests ran.*)$")
 
 
 def _run(exercise, namespace, show=True, time_limit=None, hints=None):

@@ -66,6 +66,7 @@ def test_a_stub_is_not_started_in_the_notebooks_words():
     assert "Next: one_to_one - fill in its functions in the cell under its text" in report.hint, report.hint
     assert 'Another hint: run kata.hint("one_to_one") (one more each time;' in " ".join(report.hint.split())
     assert "notebook/one_to_one.py" not in report.hint and "exercises/" not in str(report)
+    assert "not started in" not in report.hint, report.hint             # pytest's count line is not the hint
 
 
 def test_a_crash_in_the_learner_s_function_ends_in_the_worker_and_export_writes_what_was_checked(tmp_path):
